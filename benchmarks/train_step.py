@@ -1,0 +1,146 @@
+"""One full training step (forward, loss, backward, SGD with momentum), cnnlab vs PyTorch.
+
+Batch 64: LeNet-5 on 1x28x28 and the small VGG on 3x32x32. Both frameworks run in this one
+process with the same thread count (torch is set to the number of threads cnnlab's BLAS
+uses), on the same data; the script prints the median milliseconds per step, the
+cnnlab/torch ratio, and the peak memory each step allocates (cnnlab: tracemalloc, which
+sees NumPy's buffers; torch: its CPU allocator is not visible to tracemalloc, so the
+resident-set growth is reported instead).
+
+    python benchmarks/train_step.py [--steps 30] [--batch-size 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import time
+import tracemalloc
+
+import numpy as np
+
+import cnnlab.models
+from cnnlab import nn, optim
+
+NETWORKS = {
+    "lenet5": (cnnlab.models.lenet5, (1, 28, 28)),
+    "small_vgg": (cnnlab.models.small_vgg, (3, 32, 32)),
+}
+
+
+def blas_threads() -> int:
+    try:
+        from threadpoolctl import threadpool_info
+
+        counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+        if counts:
+            return max(counts)
+    except ImportError:
+        pass
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+def torch_copy(model):
+    """The same architecture in torch, with the same weights."""
+    import torch
+
+    layers = []
+    for layer in model:
+        kind = type(layer).__name__
+        if kind == "Conv2d":
+            layers.append(
+                torch.nn.Conv2d(
+                    layer.in_channels, layer.out_channels, layer.kernel_size, padding=layer.padding
+                )
+            )
+        elif kind == "Linear":
+            layers.append(torch.nn.Linear(layer.in_features, layer.out_features))
+        elif kind == "MaxPool2d":
+            layers.append(torch.nn.MaxPool2d(2))
+        else:
+            layers.append(getattr(torch.nn, kind)())
+    net = torch.nn.Sequential(*layers)
+    net.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
+    return net
+
+
+def time_steps(step, steps: int) -> list[float]:
+    for _ in range(3):
+        step()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - start) * 1e3)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=64)
+    args = parser.parse_args()
+
+    import torch
+
+    threads = blas_threads()
+    torch.set_num_threads(threads)
+    print(
+        f"threads: {threads} (cnnlab BLAS and torch), batch {args.batch_size}, "
+        f"median of {args.steps} steps"
+    )
+    print(
+        f"{'network':<10} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} "
+        f"{'cnnlab peak MB':>15} {'torch RSS growth MB':>20}"
+    )
+    for name, (build, shape) in NETWORKS.items():
+        compare(name, build, shape, args.batch_size, args.steps)
+
+
+def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: int) -> None:
+    """Time one network in cnnlab and in torch and print one row of the table."""
+    import torch
+
+    rng = np.random.default_rng(0)
+    model = build(rng=0)
+    x = rng.standard_normal((batch_size, *shape)).astype(np.float32)
+    y = rng.integers(0, 10, batch_size)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def cnnlab_step():
+        optimizer.zero_grad()
+        loss_fn(model(x), y)
+        model.backward(loss_fn.backward())
+        optimizer.step()
+
+    net = torch_copy(model)
+    torch_optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    torch_loss = torch.nn.CrossEntropyLoss()
+
+    def torch_step():
+        torch_optimizer.zero_grad()
+        torch_loss(net(xt), yt).backward()
+        torch_optimizer.step()
+
+    ours = statistics.median(time_steps(cnnlab_step, steps))
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    theirs = statistics.median(time_steps(torch_step, steps))
+    torch_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+
+    tracemalloc.start()
+    cnnlab_step()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(
+        f"{name:<10} {ours:>10.2f} {theirs:>9.2f} {ours / theirs:>6.2f} "
+        f"{peak:>15.1f} {torch_growth:>20.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

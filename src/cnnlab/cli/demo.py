@@ -1,0 +1,27 @@
+"""``cnnlab demo``: the offline tour on built-in data."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..demo import run_demo
+
+HELP = "offline tour on built-in data: filters a picture and writes the results as PNGs"
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("demo", help=HELP, description=HELP[0].upper() + HELP[1:])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("cnnlab-demo"),
+        help="folder for the pictures (default: ./cnnlab-demo)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the noise")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    run_demo(args.out, seed=args.seed)
+    return 0

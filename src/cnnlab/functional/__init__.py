@@ -1,0 +1,56 @@
+"""Pure maths on arrays, no state: each op's forward beside its backward.
+
+Layout is PyTorch's: activations ``(N, C, H, W)`` (1-D: ``(N, C, L)``), conv weights
+``(C_out, C_in / groups, KH, KW)``.
+"""
+
+from ._shapes import conv_output_size, same_padding
+
+# -- ops: one import line per file, kept sorted by file name ---------------------------
+from .activations import (
+    leaky_relu,
+    leaky_relu_backward,
+    log_softmax,
+    log_softmax_backward,
+    relu,
+    relu_backward,
+    sigmoid,
+    sigmoid_backward,
+    softmax,
+    softmax_backward,
+    tanh,
+    tanh_backward,
+)
+from .conv import ConvContext, conv1d, conv2d, conv_backward, conv_padding
+from .dropout import dropout, dropout_backward, dropout_mask
+from .im2col import ColumnLayout, col2im, im2col
+from .linear import linear, linear_backward
+from .losses import (
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_backward,
+    cross_entropy,
+    cross_entropy_backward,
+    mse_loss,
+    mse_loss_backward,
+)
+from .normalization import (
+    batch_norm_eval,
+    batch_norm_eval_backward,
+    batch_norm_train,
+    batch_norm_train_backward,
+    update_running_stats,
+)
+from .padding import PADDING_MODES, pad, pad_backward
+from .pooling import (
+    PoolWindow,
+    avg_pool,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool_backward,
+    global_avg_pool,
+    global_avg_pool_backward,
+    max_pool,
+    max_pool1d,
+    max_pool2d,
+    max_pool_backward,
+)

@@ -1,0 +1,316 @@
+"""Max and average pooling over 1-D and 2-D windows, each forward beside its backward.
+
+Layout is PyTorch's: ``(N, C, L)`` for 1-D and ``(N, C, H, W)`` for 2-D. The loops run over
+the offsets inside the window (four for a 2x2 window), never over pixels: the element at
+offset ``(i, j)`` of every window is one strided slice of the padded input.
+
+Only ``ceil_mode=False`` (PyTorch's default) exists here: the output size is the floor
+formula of :func:`conv_output_size`, so every window lies inside the padded input.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_float_array, check_int_tuple, check_same_shape, received
+from ._shapes import conv_output_size
+
+IntOrTuple = int | tuple[int, ...]
+LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
+CACHE_BLOCK_BYTES = 1 << 20  # 1 MiB of input per block in max-pool backward
+
+
+@dataclass(frozen=True)
+class PoolWindow:
+    """Geometry of a pooling window, one entry per spatial axis (PyTorch's arguments)."""
+
+    kernel_size: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+    dilation: tuple[int, ...]
+
+    @classmethod
+    def create(
+        cls,
+        spatial_dims: int,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple | None = None,
+        padding: IntOrTuple = 0,
+        dilation: IntOrTuple = 1,
+    ) -> PoolWindow:
+        """Check and normalise the arguments; ``stride=None`` means ``stride=kernel_size``.
+
+        PyTorch's rule holds: ``padding`` is at most half of ``kernel_size``.
+        """
+        kernel_size = check_int_tuple("kernel_size", kernel_size, spatial_dims)
+        stride = kernel_size if stride is None else check_int_tuple("stride", stride, spatial_dims)
+        padding = check_int_tuple("padding", padding, spatial_dims, minimum=0)
+        dilation = check_int_tuple("dilation", dilation, spatial_dims)
+        if any(p > k // 2 for p, k in zip(padding, kernel_size, strict=True)):
+            raise ValueError(
+                "`padding` must be at most half of `kernel_size` (as in PyTorch). "
+                + received(padding=padding, kernel_size=kernel_size)
+            )
+        return cls(kernel_size, stride, padding, dilation)
+
+    @property
+    def overlapping(self) -> bool:
+        """Whether one input element can fall in more than one window."""
+        return any(
+            d * (k - 1) + 1 > s
+            for k, s, d in zip(self.kernel_size, self.stride, self.dilation, strict=True)
+        )
+
+    def output_shape(self, spatial_shape: tuple[int, ...]) -> tuple[int, ...]:
+        geometry = (self.kernel_size, self.stride, self.padding, self.dilation)
+        return tuple(conv_output_size(*a) for a in zip(spatial_shape, *geometry, strict=True))
+
+    def offsets(self, output_shape: tuple[int, ...]) -> list[tuple[slice, ...]]:
+        """For each offset in the window, row-major, the slice of the padded input it reads."""
+        axes = [
+            [slice(o * d, o * d + s * (n - 1) + 1, s) for o in range(k)]
+            for k, s, d, n in zip(
+                self.kernel_size, self.stride, self.dilation, output_shape, strict=True
+            )
+        ]
+        return [(Ellipsis, *combo) for combo in itertools.product(*axes)]
+
+    def padded_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        pairs = zip(input_shape[2:], self.padding, strict=True)
+        return input_shape[:2] + tuple(n + 2 * p for n, p in pairs)
+
+    def interior(self, input_shape: tuple[int, ...]) -> tuple[slice, ...]:
+        """The slice of the padded input that holds the input itself."""
+        pairs = zip(self.padding, input_shape[2:], strict=True)
+        return (Ellipsis, *(slice(p, p + n) for p, n in pairs))
+
+    def pad(self, x: np.ndarray, value: float) -> np.ndarray:
+        if not any(self.padding):
+            return x
+        padded = np.full(self.padded_shape(x.shape), value, dtype=x.dtype)
+        padded[self.interior(x.shape)] = x
+        return padded
+
+    def check_input(self, x) -> np.ndarray:
+        return check_float_array("input", x, layout=LAYOUTS[len(self.kernel_size)])
+
+
+@dataclass
+class MaxPoolContext:
+    """What max-pool backward needs: the padded input and the output (references)."""
+
+    window: PoolWindow
+    input_shape: tuple[int, ...]
+    padded_input: np.ndarray
+    output: np.ndarray
+
+
+def max_pool(x: np.ndarray, window: PoolWindow) -> tuple[np.ndarray, MaxPoolContext]:
+    """Max pooling over ``window`` (padding counts as ``-inf``); see :func:`max_pool2d`."""
+    x = window.check_input(x)
+    padded = window.pad(x, -np.inf)
+    slices = window.offsets(window.output_shape(x.shape[2:]))
+    out = padded[slices[0]].copy()
+    for index in slices[1:]:
+        np.maximum(out, padded[index], out=out)
+    return out, MaxPoolContext(window, x.shape, padded, out)
+
+
+def max_pool_backward(grad_out: np.ndarray, ctx: MaxPoolContext) -> np.ndarray:
+    """Gradient of :func:`max_pool`: each window's gradient goes to its largest element.
+
+    On a tie the first largest element, in row-major order, takes all of it (as PyTorch).
+    """
+    check_same_shape("grad_out", grad_out, "output", ctx.output)
+    grad = np.zeros(ctx.padded_input.shape, dtype=grad_out.dtype)
+    slices = ctx.window.offsets(ctx.output.shape[2:])
+    # Blocks of the batch small enough to stay in cache while every offset visits them.
+    sample_bytes = ctx.padded_input[:1].nbytes
+    rows = max(1, CACHE_BLOCK_BYTES // max(1, sample_bytes))
+    for start in range(0, grad.shape[0], rows):
+        block = slice(start, start + rows)
+        _route_to_maxima(
+            grad[block],
+            grad_out[block],
+            ctx.padded_input[block],
+            ctx.output[block],
+            slices,
+            ctx.window.overlapping,
+        )
+    return grad[ctx.window.interior(ctx.input_shape)]
+
+
+def _route_to_maxima(grad, grad_out, padded_input, output, slices, overlapping) -> None:
+    """Add ``grad_out`` into ``grad`` at the first maximum of each window (one batch block)."""
+    unclaimed = np.ones(output.shape, dtype=bool)  # windows whose maximum is not yet found
+    hit = np.empty(output.shape, dtype=bool)
+    for number, index in enumerate(slices):
+        if number < len(slices) - 1:
+            np.equal(padded_input[index], output, out=hit)
+            hit &= unclaimed
+            unclaimed ^= hit
+        else:
+            hit = unclaimed
+        if overlapping:
+            grad[index] += grad_out * hit
+        else:
+            np.multiply(grad_out, hit, out=grad[index])
+
+
+@dataclass
+class AvgPoolContext:
+    """What average-pool backward needs: the geometry and each window's divisor."""
+
+    window: PoolWindow
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    divisor: int | np.ndarray  # an int, or the input elements in each window (*out_spatial)
+
+
+def avg_pool(
+    x: np.ndarray, window: PoolWindow, count_include_pad: bool = True
+) -> tuple[np.ndarray, AvgPoolContext]:
+    """Average pooling over ``window``; see :func:`avg_pool2d`."""
+    x = window.check_input(x)
+    padded = window.pad(x, 0)
+    out_spatial = window.output_shape(x.shape[2:])
+    slices = window.offsets(out_spatial)
+    total = padded[slices[0]].copy()
+    for index in slices[1:]:
+        total += padded[index]
+    if count_include_pad or not any(window.padding):
+        divisor = int(np.prod(window.kernel_size))
+    else:  # count the input elements of each window: pool a padded image of ones
+        ones = window.pad(np.ones((1, 1) + x.shape[2:], dtype=x.dtype), 0)
+        divisor = sum(ones[index] for index in slices)[0, 0]
+    total /= divisor
+    return total, AvgPoolContext(window, x.shape, total.shape, divisor)
+
+
+def avg_pool_backward(grad_out: np.ndarray, ctx: AvgPoolContext) -> np.ndarray:
+    """Gradient of :func:`avg_pool`: each window spreads ``grad / divisor`` over itself."""
+    check_same_shape("grad_out", grad_out, "output", np.broadcast_to(0.0, ctx.output_shape))
+    share = grad_out / ctx.divisor
+    grad = np.zeros(ctx.window.padded_shape(ctx.input_shape), dtype=share.dtype)
+    overlapping = ctx.window.overlapping
+    for index in ctx.window.offsets(ctx.output_shape[2:]):
+        if overlapping:
+            grad[index] += share
+        else:
+            grad[index] = share
+    return grad[ctx.window.interior(ctx.input_shape)]
+
+
+def max_pool1d(
+    x: np.ndarray,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+) -> tuple[np.ndarray, MaxPoolContext]:
+    """1-D max pooling of ``(N, C, L)``; returns the output and the backward context.
+
+    >>> y, ctx = max_pool1d(np.array([[[1.0, 3.0, 2.0, 0.0]]]), 2)
+    >>> y, max_pool_backward(np.ones_like(y), ctx)
+    (array([[[3., 2.]]]), array([[[0., 1., 1., 0.]]]))
+    """
+    return max_pool(x, PoolWindow.create(1, kernel_size, stride, padding, dilation))
+
+
+def max_pool2d(
+    x: np.ndarray,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+) -> tuple[np.ndarray, MaxPoolContext]:
+    """2-D max pooling of ``(N, C, H, W)``, as ``torch.nn.functional.max_pool2d``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    kernel_size, stride, padding, dilation : int or (int, int)
+        PyTorch's meanings; ``stride=None`` means ``kernel_size``; the padding is
+        ``-inf`` and at most half the kernel. Only ``ceil_mode=False`` is implemented.
+
+    Returns
+    -------
+    output : ndarray, shape (N, C, H_out, W_out)
+    ctx : MaxPoolContext
+        For :func:`max_pool_backward`.
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> max_pool2d(x, 2)[0]
+    array([[[[ 5.,  7.],
+             [13., 15.]]]])
+    """
+    return max_pool(x, PoolWindow.create(2, kernel_size, stride, padding, dilation))
+
+
+def avg_pool1d(
+    x: np.ndarray,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    count_include_pad: bool = True,
+) -> tuple[np.ndarray, AvgPoolContext]:
+    """1-D average pooling of ``(N, C, L)``; returns the output and the backward context.
+
+    >>> avg_pool1d(np.array([[[1.0, 3.0, 2.0, 0.0]]]), 2)[0]
+    array([[[2., 1.]]])
+    """
+    window = PoolWindow.create(1, kernel_size, stride, padding)
+    return avg_pool(x, window, count_include_pad)
+
+
+def avg_pool2d(
+    x: np.ndarray,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    count_include_pad: bool = True,
+) -> tuple[np.ndarray, AvgPoolContext]:
+    """2-D average pooling of ``(N, C, H, W)``, as ``torch.nn.functional.avg_pool2d``.
+
+    ``count_include_pad=True`` divides by the whole window, zeros of the padding included;
+    ``False`` by the number of input elements in the window. Only ``ceil_mode=False``.
+
+    >>> x = np.ones((1, 1, 2, 2))
+    >>> avg_pool2d(x, 2, stride=1, padding=1)[0][0, 0]
+    array([[0.25, 0.5 , 0.25],
+           [0.5 , 1.  , 0.5 ],
+           [0.25, 0.5 , 0.25]])
+    >>> avg_pool2d(x, 2, stride=1, padding=1, count_include_pad=False)[0][0, 0]
+    array([[1., 1., 1.],
+           [1., 1., 1.],
+           [1., 1., 1.]])
+    """
+    window = PoolWindow.create(2, kernel_size, stride, padding)
+    return avg_pool(x, window, count_include_pad)
+
+
+def global_avg_pool(x: np.ndarray) -> np.ndarray:
+    """Mean over every spatial axis, keeping them as size 1: ``(N, C, H, W) -> (N, C, 1, 1)``.
+
+    PyTorch's ``adaptive_avg_pool2d(x, 1)`` (and ``1d`` for ``(N, C, L)``).
+
+    >>> y = global_avg_pool(np.arange(8.0).reshape(1, 2, 2, 2))
+    >>> y.shape, y.ravel()
+    ((1, 2, 1, 1), array([1.5, 5.5]))
+    """
+    x = check_float_array("input", x)
+    if x.ndim < 3:
+        raise ValueError(f"`input` must have spatial axes after (N, C). {received(input=x)}")
+    return x.mean(axis=tuple(range(2, x.ndim)), keepdims=True)
+
+
+def global_avg_pool_backward(grad_out: np.ndarray, input_shape: tuple[int, ...]) -> np.ndarray:
+    """Gradient of :func:`global_avg_pool`: ``grad / (H * W)`` at every position."""
+    grad = np.empty(input_shape, dtype=grad_out.dtype)
+    grad[...] = grad_out / int(np.prod(input_shape[2:]))
+    return grad

@@ -1,0 +1,89 @@
+"""Reading and writing images: the one place cnnlab uses Pillow.
+
+Images come in as float32 arrays scaled to ``[0, 1]``: ``(H, W)`` for grayscale and
+``(H, W, C)`` channels-last for colour, the layout ``cnnlab.filters`` works on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from ._validation import check_array, check_choice, received
+
+COLOR_MODES = ("keep", "gray", "rgb")
+
+
+def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
+    """Read an image file into a float32 array in ``[0, 1]``.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any format Pillow reads (PNG, JPEG, TIFF, BMP, ...).
+    color : {"keep", "gray", "rgb"}
+        ``"keep"`` returns grayscale files as ``(H, W)`` and colour files as
+        ``(H, W, 3)`` (transparency is dropped); ``"gray"`` and ``"rgb"`` convert.
+
+    Returns
+    -------
+    ndarray of float32, shape ``(H, W)`` or ``(H, W, 3)``
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> write_image(os.path.join(folder, "ramp.png"), np.linspace(0, 1, 12).reshape(3, 4))
+    >>> read_image(os.path.join(folder, "ramp.png")).shape
+    (3, 4)
+    """
+    color = check_choice("color", color, COLOR_MODES)
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"No such image file: {path}")
+    if path.is_dir():
+        raise IsADirectoryError(f"Expected an image file but found a folder: {path}")
+    try:
+        with Image.open(path) as image:
+            image.load()
+            pil_mode = {"gray": "L", "rgb": "RGB"}.get(color)
+            if pil_mode is None:
+                pil_mode = (
+                    "L"
+                    if image.mode in ("1", "L", "I", "I;16", "F", "P")
+                    and not (image.mode == "P" and "RGB" in image.palette.mode)
+                    else "RGB"
+                )
+            if image.mode in ("I", "I;16", "F") and pil_mode == "L":
+                data = np.asarray(image, dtype=np.float64)
+                low, high = float(data.min()), float(data.max())
+                scaled = (data - low) / (high - low) if high > low else np.zeros_like(data)
+                return scaled.astype(np.float32)
+            data = np.asarray(image.convert(pil_mode), dtype=np.float32)
+    except (UnidentifiedImageError, OSError) as error:
+        raise ValueError(f"Not an image that Pillow can read: {path} ({error})") from error
+    return data / np.float32(255.0)
+
+
+def write_image(path: str | Path, image: np.ndarray, clip: bool = True) -> None:
+    """Write a ``(H, W)`` or ``(H, W, 3)`` array as an 8-bit image (format from the suffix).
+
+    Values are taken to lie in ``[0, 1]`` and clipped there (``clip=False`` rescales the
+    array's own minimum and maximum to ``[0, 1]`` instead, for signed filter responses).
+    """
+    array = check_array("image", image, ndim=(2, 3), allow_complex=False).astype(np.float64)
+    if array.ndim == 3 and array.shape[2] not in (1, 3, 4):
+        raise ValueError(
+            f"A colour image must have 1, 3 or 4 channels in its last axis. {received(image=image)}"
+        )
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if not clip:
+        low, high = np.nanmin(array), np.nanmax(array)
+        array = (array - low) / (high - low) if high > low else np.zeros_like(array)
+    array = np.nan_to_num(array, nan=0.0)
+    pixels = np.round(np.clip(array, 0.0, 1.0) * 255).astype(np.uint8)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(pixels).save(path)

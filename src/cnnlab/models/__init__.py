@@ -1,0 +1,10 @@
+"""Architectures built from ``cnnlab.nn`` layers.
+
+lenet5      LeCun's digit network with ReLU and max pooling: 1x28x28 -> 10 classes
+small_vgg   a two-block VGG for 3x32x32 images: the engine's speed benchmark
+"""
+
+from .lenet import lenet5
+from .vgg import small_vgg
+
+__all__ = ["lenet5", "small_vgg"]

@@ -1,0 +1,36 @@
+"""Layers with state: each a small class with explicit ``forward`` and ``backward``.
+
+Base and containers
+    Module, Parameter, Sequential, Residual, Identity, Flatten
+Convolution
+    Conv1d, Conv2d
+Dense, normalisation, dropout
+    Linear, BatchNorm1d, BatchNorm2d, Dropout
+Losses (called as ``loss(logits, targets)``, then ``loss.backward()``)
+    CrossEntropyLoss, MSELoss, BCEWithLogitsLoss
+Activations
+    ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax
+Pooling
+    MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d
+"""
+
+from .containers import Residual, Sequential
+from .module import Module
+from .parameter import Parameter
+from .shape import Flatten, Identity
+
+# -- layers: one import line per file, kept sorted by file name ------------------------
+from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .conv import Conv1d, Conv2d
+from .dropout import Dropout
+from .linear import Linear
+from .loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from .normalization import BatchNorm1d, BatchNorm2d
+from .pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)

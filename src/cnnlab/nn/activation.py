@@ -1,0 +1,127 @@
+"""Activation layers: ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax.
+
+Each keeps what its backward needs (the output, or for LeakyReLU the input). None offers
+``inplace``: a NumPy layer gains nothing from it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_real, received
+from ..functional import activations as F
+from .module import Module
+
+
+class ReLU(Module):
+    """``max(x, 0)``, elementwise, any shape.
+
+    >>> ReLU()(np.array([-1.0, 2.0]))
+    array([0., 2.])
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.output = F.relu(x)
+        return self.output
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return F.relu_backward(grad_out, self.output)
+
+
+class LeakyReLU(Module):
+    """``x`` where ``x > 0``, else ``negative_slope * x``.
+
+    >>> LeakyReLU(0.1)(np.array([-1.0, 2.0]))
+    array([-0.1,  2. ])
+    """
+
+    def __init__(self, negative_slope: float = 0.01):
+        super().__init__()
+        self.negative_slope = check_real("negative_slope", negative_slope)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.input = np.asarray(x)
+        return F.leaky_relu(self.input, self.negative_slope)
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return F.leaky_relu_backward(grad_out, self.input, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Sigmoid(Module):
+    """``1 / (1 + exp(-x))``, finite for any input.
+
+    >>> Sigmoid()(np.array([0.0]))
+    array([0.5])
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.output = F.sigmoid(x)
+        return self.output
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return F.sigmoid_backward(grad_out, self.output)
+
+
+class Tanh(Module):
+    """Hyperbolic tangent, elementwise.
+
+    >>> Tanh()(np.array([0.0]))
+    array([0.])
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.output = F.tanh(x)
+        return self.output
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return F.tanh_backward(grad_out, self.output)
+
+
+class _AlongDim(Module):
+    """A normalisation along one axis; ``dim`` must be given, as PyTorch recommends."""
+
+    def __init__(self, dim: int | None = None):
+        super().__init__()
+        if dim is None:
+            raise ValueError(
+                f"{type(self).__name__} needs an explicit `dim`, the axis to normalise "
+                f"(PyTorch's implicit choice is deprecated), e.g. {type(self).__name__}(dim=1) "
+                f"for (N, classes). {received(dim=dim)}"
+            )
+        self.dim = dim
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmax(_AlongDim):
+    """Probabilities along ``dim``: non-negative, summing to one.
+
+    >>> Softmax(dim=1)(np.zeros((1, 4)))
+    array([[0.25, 0.25, 0.25, 0.25]])
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.output = F.softmax(x, self.dim)
+        return self.output
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return F.softmax_backward(grad_out, self.output, self.dim)
+
+
+class LogSoftmax(_AlongDim):
+    """Logarithm of :class:`Softmax` along ``dim``, computed stably.
+
+    >>> LogSoftmax(dim=1)(np.array([[0.0, 1000.0]]))
+    array([[-1000.,     0.]])
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.output = F.log_softmax(x, self.dim)
+        return self.output
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return F.log_softmax_backward(grad_out, self.output, self.dim)

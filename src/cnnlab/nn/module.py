@@ -1,0 +1,232 @@
+"""Module: the base of every layer, with explicit ``forward`` and ``backward``.
+
+The contract (Torch7's, written once here):
+
+- ``forward(x)`` computes the output and keeps only what ``backward`` needs;
+- ``backward(grad_out)`` returns the gradient with respect to the input and adds (``+=``)
+  into each ``Parameter.grad``;
+- parameters, buffers and sub-modules are ordinary attributes, found by walking
+  ``vars(self)``, so ``state_dict()`` keys read like PyTorch's (``features.0.weight``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+
+from .._validation import received
+from .parameter import Parameter
+
+
+class Module:
+    """Base class of cnnlab layers.
+
+    Subclasses set parameters (``Parameter``), buffers (arrays named in
+    ``register_buffer``) and sub-modules as attributes, and define ``forward`` and
+    ``backward``.
+
+    >>> class Scale(Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.weight = Parameter(np.array([2.0]))
+    ...     def forward(self, x):
+    ...         self.x = x
+    ...         return self.weight.data * x
+    ...     def backward(self, grad_out):
+    ...         self.weight.grad += np.sum(grad_out * self.x, keepdims=True).reshape(1)
+    ...         return grad_out * self.weight.data
+    >>> m = Scale()
+    >>> m(np.array([1.0, 3.0]))
+    array([2., 6.])
+    >>> m.backward(np.ones(2)), m.weight.grad
+    (array([2., 2.]), array([4.]))
+    >>> list(m.state_dict())
+    ['weight']
+    """
+
+    def __init__(self) -> None:
+        self.training = True
+        self._buffer_names: list[str] = []
+
+    # -- the contract ---------------------------------------------------------------
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise TypeError(f"{type(self).__name__} does not define forward().")
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        raise TypeError(f"{type(self).__name__} does not define backward().")
+
+    # -- walking the tree -----------------------------------------------------------
+    def register_buffer(self, name: str, value: np.ndarray) -> None:
+        """Keep ``value`` as state that is saved and loaded but not trained."""
+        setattr(self, name, value)
+        if name not in self._buffer_names:
+            self._buffer_names.append(name)
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
+
+    def children(self) -> Iterator[Module]:
+        for _, child in self.named_children():
+            yield child
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every descendant, depth first, with dotted names."""
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def modules(self) -> Iterator[Module]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        for module_name, module in self.named_modules(prefix):
+            for name, value in vars(module).items():
+                if isinstance(value, Parameter):
+                    yield (f"{module_name}.{name}" if module_name else name), value
+
+    def parameters(self) -> Iterator[Parameter]:
+        for _, parameter in self.named_parameters():
+            yield parameter
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
+        for module_name, module in self.named_modules(prefix):
+            for name in module._buffer_names:
+                yield (f"{module_name}.{name}" if module_name else name), getattr(module, name)
+
+    # -- state ----------------------------------------------------------------------
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Parameters and buffers by PyTorch's key names, in PyTorch's order (copies)."""
+        state: dict[str, np.ndarray] = {}
+        for module_name, module in self.named_modules():
+            dotted = f"{module_name}." if module_name else ""
+            for name, value in vars(module).items():
+                if isinstance(value, Parameter):
+                    state[dotted + name] = value.data.copy()
+            for name in module._buffer_names:
+                state[dotted + name] = np.array(getattr(module, name), copy=True)
+        return state
+
+    def load_state_dict(self, state: Mapping[str, np.ndarray], strict: bool = True) -> None:
+        """Copy values from ``state`` into this module, keeping each array's dtype.
+
+        Refuses (``ValueError``) a state whose names or shapes differ from the model's,
+        with a message listing every difference. ``strict=False`` ignores missing and
+        unexpected names but never a shape mismatch.
+        """
+        targets = self._state_targets()
+        problems = shape_problems(targets, state, strict)
+        if problems:
+            raise ValueError(
+                f"The state does not match {type(self).__name__}:\n  " + "\n  ".join(problems)
+            )
+        for name, (owner, attribute) in _state_owners(self).items():
+            if name not in state:
+                continue
+            value = np.asarray(state[name])
+            current = getattr(owner, attribute)
+            if isinstance(current, Parameter):
+                np.copyto(current.data, value, casting="unsafe")
+            else:
+                setattr(owner, attribute, value.astype(np.asarray(current).dtype, copy=True))
+
+    def _state_targets(self) -> dict[str, tuple[int, ...]]:
+        return {name: np.shape(value) for name, value in self.state_dict().items()}
+
+    def zero_grad(self) -> None:
+        for parameter in self.parameters():
+            parameter.zero_grad()
+
+    def train(self, mode: bool = True) -> Module:
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    def to(self, dtype) -> Module:
+        """Convert every parameter and floating-point buffer to ``dtype`` (in place).
+
+        ``model.to(np.float64)`` is how gradient checks run in double precision.
+        """
+        dtype = np.dtype(dtype)
+        if not np.issubdtype(dtype, np.floating):
+            raise TypeError(f"`dtype` must be a floating-point type. {received(dtype=dtype)}")
+        for module in self.modules():
+            for value in vars(module).values():
+                if isinstance(value, Parameter):
+                    value.astype(dtype)
+            for name in module._buffer_names:
+                buffer = np.asarray(getattr(module, name))
+                if np.issubdtype(buffer.dtype, np.floating):
+                    setattr(module, name, buffer.astype(dtype))
+        return self
+
+    def num_parameters(self) -> int:
+        return sum(p.size for p in self.parameters())
+
+    # -- printing -------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's one-line repr."""
+        return ""
+
+    def __repr__(self) -> str:
+        children = list(self.named_children())
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"{type(self).__name__}("]
+        for name, child in children:
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {body}")
+        lines.append(")")
+        return "\n".join(lines)
+
+    def short_repr(self) -> str:
+        """One line naming this module, for error messages: ``Conv2d(6 -> 16, ...)``."""
+        if any(True for _ in self.named_children()):
+            return type(self).__name__
+        return f"{type(self).__name__}({self.extra_repr()})"
+
+
+def _state_owners(module: Module) -> dict[str, tuple[Module, str]]:
+    owners: dict[str, tuple[Module, str]] = {}
+    for module_name, sub in module.named_modules():
+        dotted = f"{module_name}." if module_name else ""
+        for name, value in vars(sub).items():
+            if isinstance(value, Parameter):
+                owners[dotted + name] = (sub, name)
+        for name in sub._buffer_names:
+            owners[dotted + name] = (sub, name)
+    return owners
+
+
+def shape_problems(
+    expected: Mapping[str, tuple[int, ...]], state: Mapping[str, object], strict: bool = True
+) -> list[str]:
+    """Every difference between the names and shapes a model expects and a state holds."""
+    problems = []
+    if strict:
+        problems += [
+            f"missing: {name} {tuple(shape)}"
+            for name, shape in expected.items()
+            if name not in state
+        ]
+        problems += [
+            f"unexpected: {name} {tuple(np.shape(state[name]))}"
+            for name in state
+            if name not in expected
+        ]
+    for name, shape in expected.items():
+        if name in state and tuple(np.shape(state[name])) != tuple(shape):
+            problems.append(
+                f"shape of {name}: model has {tuple(shape)}, state has "
+                f"{tuple(np.shape(state[name]))}"
+            )
+    return problems
