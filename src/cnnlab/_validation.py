@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -431,3 +431,109 @@ def check_keywords(owner: str, values: dict[str, Any], allowed: Sequence[str]) -
     raise TypeError(
         f"The {owner} {takes}{suggestion}. {received(**{n: values[n] for n in unknown})}"
     )
+
+
+def check_non_negative_int(name: str, value: Any) -> int:
+    """Check a single int that may be zero.
+
+    >>> check_non_negative_int("patience", 0)
+    0
+    >>> check_non_negative_int("patience", -1)
+    Traceback (most recent call last):
+    ...
+    ValueError: `patience` must be a non-negative int. Received: patience=-1.
+    """
+    message = f"`{name}` must be a non-negative int. {received(**{name: value})}"
+    if not _is_int(value):
+        raise TypeError(message)
+    if value < 0:
+        raise ValueError(message)
+    return int(value)
+
+
+def check_mapping(name: str, value: Any, description: str = "a mapping") -> Mapping:
+    """A non-empty mapping (a dict of layer name to array, of column name to values, ...).
+
+    >>> check_mapping("activations", {"conv": 1})
+    {'conv': 1}
+    >>> check_mapping("activations", [1, 2], "a mapping of layer name to array")
+    Traceback (most recent call last):
+    ...
+    TypeError: `activations` must be a mapping of layer name to array. Received: activations of
+    type list.
+    """
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            f"`{name}` must be {description}. Received: {name} of type {type(value).__name__}."
+        )
+    if not value:
+        raise ValueError(f"`{name}` must not be empty. {received(**{name: value})}")
+    return value
+
+
+def check_index(name: str, value: Any, length: int, what: str = "the sequence") -> int:
+    """An index into ``length`` items, negative ones counting from the end.
+
+    >>> check_index("sample", -1, 4)
+    3
+    >>> check_index("sample", 4, 4, what="the batch")
+    Traceback (most recent call last):
+    ...
+    ValueError: `sample` must be an index into the batch, in [-4, 3]. Received: sample=4.
+    """
+    message = (
+        f"`{name}` must be an index into {what}, in [{-length}, {length - 1}]. "
+        f"{received(**{name: value})}"
+    )
+    if not _is_int(value):
+        raise TypeError(message)
+    if not -length <= value < length:
+        raise ValueError(message)
+    return int(value) % length
+
+
+def check_shape(name: str, value: Any, example: str = "(1, 28, 28)") -> tuple[int, ...]:
+    """A non-empty tuple (or list) of positive ints: the shape of an array.
+
+    >>> check_shape("input_shape", [1, 28, 28])
+    (1, 28, 28)
+    >>> check_shape("input_shape", (1, 0))
+    Traceback (most recent call last):
+    ...
+    ValueError: `input_shape` must be a tuple of positive ints, e.g. (1, 28, 28). Received: ...
+    """
+    message = (
+        f"`{name}` must be a tuple of positive ints, e.g. {example}. {received(**{name: value})}"
+    )
+    if not isinstance(value, (tuple, list)) or not all(_is_int(v) for v in value):
+        raise TypeError(message)
+    if not value or any(v < 1 for v in value):
+        raise ValueError(message)
+    return tuple(int(v) for v in value)
+
+
+def check_box(name: str, value: Any) -> tuple[int, int, int, int]:
+    """A rectangle of pixels ``(row_start, row_stop, col_start, col_stop)``, stops excluded.
+
+    The numbers may be negative or past the image (a receptive field reaching into padding).
+
+    >>> check_box("box", (-2, 3, 0, 5))
+    (-2, 3, 0, 5)
+    >>> check_box("box", (4, 2, 0, 5))
+    Traceback (most recent call last):
+    ...
+    ValueError: `box` must be (row_start, row_stop, col_start, col_stop): 4 ints, each start
+    below its stop. Received: box=(4, 2, 0, 5).
+    """
+    message = (
+        f"`{name}` must be (row_start, row_stop, col_start, col_stop): 4 ints, each start "
+        f"below its stop. {received(**{name: value})}"
+    )
+    if not isinstance(value, (tuple, list)) or len(value) != 4:
+        raise TypeError(message)
+    if not all(_is_int(v) for v in value):
+        raise TypeError(message)
+    top, bottom, left, right = (int(v) for v in value)
+    if top >= bottom or left >= right:
+        raise ValueError(message)
+    return top, bottom, left, right

@@ -70,7 +70,7 @@ def save(model: Module, path: str | os.PathLike, metadata: Mapping[str, str] | N
     if not path.parent.is_dir():
         raise FileNotFoundError(f"Cannot save to {path}: the folder {path.parent} does not exist.")
     tensors = {name: np.asarray(value, order="C") for name, value in model.state_dict().items()}
-    _write_atomically(path, safetensors.numpy.save(tensors, metadata=metadata))
+    write_atomically(path, safetensors.numpy.save(tensors, metadata=metadata))
     return path
 
 
@@ -131,7 +131,7 @@ def load_weights(model: Module, path: str | os.PathLike, strict: bool = True) ->
     return metadata
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` beside ``path`` under a fresh name, flush it to disk, rename it over."""
     while True:
         temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")

@@ -74,9 +74,10 @@ def test_col2im_is_the_adjoint_of_im2col(padded, kernel, stride, dilation, full_
     assert np.vdot(cols, grad) == pytest.approx(np.vdot(image, layout.image(back)), rel=1e-12)
 
 
-def test_full_rows_need_unit_horizontal_stride_and_several_rows():
+def test_full_rows_need_stride_one_and_several_rows():
     assert ColumnLayout.create((34, 34), (3, 3)).row_width == 34
     assert ColumnLayout.create((34, 34), (3, 3), stride=(1, 2)).row_width == 16
+    assert ColumnLayout.create((34, 34), (3, 3), stride=(2, 1)).row_width == 32
     assert ColumnLayout.create((1, 34), (1, 3)).row_width == 32  # one row: nothing to gain
 
 

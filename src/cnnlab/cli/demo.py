@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..demo import run_demo
+from ..tour import run_demo
 
-HELP = "offline tour on built-in data: filters a picture and writes the results as PNGs"
+HELP = "offline tour on built-in data: filters a picture, trains LeNet-5, writes a report"
 
 
 def add_parser(subparsers) -> None:
@@ -18,10 +18,11 @@ def add_parser(subparsers) -> None:
         default=Path("cnnlab-demo"),
         help="folder for the pictures (default: ./cnnlab-demo)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the noise")
+    parser.add_argument("--epochs", type=int, default=6, help="training epochs (default 6)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the data and weights")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    run_demo(args.out, seed=args.seed)
+    run_demo(args.out, epochs=args.epochs, seed=args.seed)
     return 0

@@ -8,10 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import demo, filter, kernels
+from ..train import TrainingInterrupted
+from . import demo, filter, kernels, predict, train
 from .errors import UsageError
 
-COMMANDS = (demo, filter, kernels)
+COMMANDS = (demo, train, predict, filter, kernels)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `cnnlab kernels | head`: the reader left, not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except TrainingInterrupted as interrupted:
+        print(f"cnnlab {args.command}: {interrupted}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("cnnlab: interrupted", file=sys.stderr)
         return 130

@@ -21,9 +21,9 @@ from .activations import (
     tanh,
     tanh_backward,
 )
-from .conv import ConvContext, conv1d, conv2d, conv_backward, conv_padding
+from .conv import ConvContext, conv1d, conv2d, conv_backward
 from .dropout import dropout, dropout_backward, dropout_mask
-from .im2col import ColumnLayout, col2im, im2col
+from .im2col import ColumnLayout, Workspace, col2im, im2col
 from .linear import linear, linear_backward
 from .losses import (
     binary_cross_entropy_with_logits,
@@ -40,7 +40,7 @@ from .normalization import (
     batch_norm_train_backward,
     update_running_stats,
 )
-from .padding import PADDING_MODES, pad, pad_backward
+from .padding import PADDING_MODES, conv_padding, pad, pad_backward
 from .pooling import (
     PoolWindow,
     avg_pool,

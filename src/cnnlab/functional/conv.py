@@ -3,17 +3,19 @@
 With ``cols = im2col(padded input)`` of shape ``(C_in * KH * KW, N * H_out * W_out)`` and
 the weight flattened to ``W`` of shape ``(C_out, C_in * KH * KW)``::
 
-    forward          y = W @ cols + b
+    forward          y  = W @ cols + b
     weight gradient  dW = dy @ cols.T
-    input gradient   dx = col2im(W.T @ dy)        then folded by pad_backward
+    input gradient   dx = col2im(W.T @ dy), folded by pad_backward
+                        = conv(dy, W flipped, channel axes swapped)   (stride 1)
     bias gradient    db = dy summed over batch and pixels
 
-With ``groups`` the channels split into independent groups and each product is one
-matmul per group (a batched matmul). 1-D convolution is 2-D with ``H = 1``.
+With ``groups`` the channels split into independent groups and each product is a
+batched matmul over the groups. 1-D convolution is 2-D with ``H = 1``.
 
-The batch is processed in chunks whose columns fit in cache, so ``cols`` never exists
-whole (for a 3x3 kernel it is nine times the input). Backward rebuilds each chunk's
-columns from the padded input kept in the context, which is cheaper than storing them.
+The batch runs in chunks whose columns fit in cache, so ``cols`` never exists whole (for
+a 3x3 kernel it is nine times the input): backward rebuilds each chunk's columns from
+the padded input kept in the context, which is cheaper than storing them. Big scratch
+arrays come from a :class:`~cnnlab.functional.im2col.Workspace` that a layer reuses.
 """
 
 from __future__ import annotations
@@ -30,12 +32,11 @@ from .._validation import (
     check_same_shape,
     received,
 )
-from ._shapes import conv_output_size, same_padding
-from .im2col import ColumnLayout, col2im, im2col
-from .padding import PADDING_MODES, pad, pad_backward
+from ._shapes import conv_output_size
+from .im2col import ColumnLayout, Workspace, col2im, im2col, image_to_rows, rows_to_image
+from .padding import PADDING_MODES, ConvPadding, conv_padding, pad, pad_backward
 
 IntOrTuple = int | tuple[int, ...]
-Padding = int | tuple[int, ...] | str
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
 WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
 CHUNK_BYTES = 4 << 20  # columns of one chunk of the batch: small enough to stay in cache
@@ -55,34 +56,7 @@ class ConvContext(NamedTuple):
     padding_mode: str
     input_shape: tuple[int, ...]  # as given: (N, C, L) or (N, C, H, W)
     has_bias: bool
-
-
-def conv_padding(
-    padding: Padding,
-    kernel_size: tuple[int, ...],
-    stride: tuple[int, ...],
-    dilation: tuple[int, ...],
-) -> tuple[tuple[int, int], ...]:
-    """``(before, after)`` per spatial axis from Conv's ``padding`` argument.
-
-    An int or a tuple pads both sides; ``'valid'`` means none; ``'same'`` keeps the size
-    (stride 1 only, as in PyTorch) and puts an odd extra element after.
-
-    >>> conv_padding("same", (4, 3), (1, 1), (1, 1))
-    ((1, 2), (1, 1))
-    """
-    if isinstance(padding, str):
-        padding = check_choice("padding", padding, ("same", "valid"))
-        if padding == "valid":
-            return ((0, 0),) * len(kernel_size)
-        if any(s != 1 for s in stride):
-            raise ValueError(
-                "padding='same' needs stride 1 (as in PyTorch): with a larger stride no "
-                f"padding keeps the size. {received(padding=padding, stride=stride)}"
-            )
-        return tuple(same_padding(k, d) for k, d in zip(kernel_size, dilation, strict=True))
-    amounts = check_int_tuple("padding", padding, len(kernel_size), minimum=0)
-    return tuple((p, p) for p in amounts)
+    workspace: Workspace  # scratch buffers, shared with backward
 
 
 def conv2d(
@@ -90,10 +64,11 @@ def conv2d(
     weight: np.ndarray,
     bias: np.ndarray | None = None,
     stride: IntOrTuple = 1,
-    padding: Padding = 0,
+    padding: ConvPadding = 0,
     dilation: IntOrTuple = 1,
     groups: int = 1,
     padding_mode: str = "zeros",
+    workspace: Workspace | None = None,
 ) -> tuple[np.ndarray, ConvContext]:
     """2-D convolution of ``(N, C, H, W)``, as ``torch.nn.functional.conv2d``.
 
@@ -108,6 +83,9 @@ def conv2d(
         Splits input and output channels into ``groups`` independent convolutions.
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
         As ``torch.nn.Conv2d``; ``'circular'`` makes the image periodic (a lattice).
+    workspace : Workspace, optional
+        Scratch buffers to reuse between calls (a layer keeps one). The next call with
+        the same workspace overwrites what this call's context refers to.
 
     Returns
     -------
@@ -128,7 +106,7 @@ def conv2d(
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    return _conv(x, weight, bias, 2, stride, padding, dilation, groups, padding_mode)
+    return _conv(x, weight, bias, 2, stride, padding, dilation, groups, padding_mode, workspace)
 
 
 def conv1d(
@@ -136,10 +114,11 @@ def conv1d(
     weight: np.ndarray,
     bias: np.ndarray | None = None,
     stride: IntOrTuple = 1,
-    padding: Padding = 0,
+    padding: ConvPadding = 0,
     dilation: IntOrTuple = 1,
     groups: int = 1,
     padding_mode: str = "zeros",
+    workspace: Workspace | None = None,
 ) -> tuple[np.ndarray, ConvContext]:
     """1-D convolution of ``(N, C, L)``, as ``torch.nn.functional.conv1d``.
 
@@ -150,10 +129,10 @@ def conv1d(
     >>> y  # differences x[i] - x[i + 1]
     array([[[-1., -1., -1.]]])
     """
-    return _conv(x, weight, bias, 1, stride, padding, dilation, groups, padding_mode)
+    return _conv(x, weight, bias, 1, stride, padding, dilation, groups, padding_mode, workspace)
 
 
-def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode):
+def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode, workspace):
     x = check_float_array("input", x, layout=LAYOUTS[dims])
     weight = check_float_array("weight", weight, layout=WEIGHT_LAYOUTS[dims])
     groups = check_positive_int("groups", groups)
@@ -187,60 +166,51 @@ def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode
     dtype = np.result_type(x.dtype, weight.dtype)
     weight = weight.astype(dtype, copy=False)
     bias = None if bias is None else bias.astype(dtype, copy=False)
-    y, layout, planes = _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode)
-    ctx = ConvContext(
-        layout, planes, weight, groups, pairs, padding_mode, input_shape, bias is not None
+    workspace = Workspace() if workspace is None else workspace
+    y, layout, planes = _forward(
+        x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, "planes"
     )
+    ctx = ConvContext(
+        layout, planes, weight, groups, pairs, padding_mode, input_shape, bias is not None,
+        workspace,
+    )  # fmt: skip
     return (y if dims == 2 else y[:, :, 0]), ctx
 
 
-def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode):
-    """The convolution of checked 2-D arguments: output, column layout and input planes."""
+def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, name):
+    """Convolve checked 2-D arguments; returns the output, the layout and the input planes.
+
+    The padded input goes into the workspace buffer ``name``.
+    """
+    (batch, channels), c_out = x.shape[:2], weight.shape[0]
     padded = tuple(n + b + a for n, (b, a) in zip(x.shape[2:], pairs, strict=True))
     layout = ColumnLayout.create(padded, weight.shape[2:], stride, dilation)
-    batch, channels = x.shape[:2]
-    planes = layout.new_planes(batch, channels, weight.dtype)
+    size = batch * channels * layout.plane_size
+    planes = layout.new_planes(batch, channels, x.dtype, workspace.get(name, size, x.dtype))
     pad(x, pairs, padding_mode, out=layout.image(planes))
-    c_out = weight.shape[0]
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
-    y = np.empty((batch, c_out) + layout.output_shape, weight.dtype)
-    chunk = _chunk_size(weight[0].size * groups, layout, weight.itemsize)
-    cols_buffer = np.empty(weight[0].size * groups * min(chunk, batch) * layout.positions,
-                           weight.dtype)  # fmt: skip
+    rows_per_group = w_groups.shape[2]
+    chunk = min(batch, _chunk_size(rows_per_group * groups, layout, x.itemsize))
+    columns = chunk * layout.positions
+    cols_buffer = workspace.get("cols", rows_per_group * groups * columns, x.dtype)
+    rows_buffer = workspace.get("rows", c_out * columns, x.dtype)
+    y = np.empty((batch, c_out) + layout.output_shape, x.dtype)
     for start in range(0, batch, chunk):
         part = slice(start, start + chunk)
         cols = im2col(planes[part], layout, out=cols_buffer)  # (K, n * positions)
-        rows = np.matmul(w_groups, cols.reshape(groups, w_groups.shape[2], -1))
+        cols = cols.reshape(groups, rows_per_group, -1)
+        rows = rows_buffer[: c_out * cols.shape[2]].reshape(groups, c_out // groups, -1)
+        np.matmul(w_groups, cols, out=rows)
         rows = rows.reshape(c_out, -1)  # (C_out, n * positions)
         if bias is not None:
             rows += bias[:, None]
-        _unpack_rows(rows, layout, y[part])
+        rows_to_image(rows, layout, y[part])
     return y, layout, planes
 
 
 def _chunk_size(rows: int, layout: ColumnLayout, itemsize: int) -> int:
     """Images per chunk so that the chunk's columns take about ``CHUNK_BYTES``."""
     return max(1, CHUNK_BYTES // (rows * layout.positions * itemsize))
-
-
-def _unpack_rows(rows: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> None:
-    """Copy GEMM rows ``(C_out, n * H_out * row_width)`` into ``out`` ``(n, C_out, H, W)``."""
-    out_h, out_w = layout.output_shape
-    grid = rows.reshape(rows.shape[0], out.shape[0], out_h, layout.row_width)
-    out[...] = grid[..., :out_w].transpose(1, 0, 2, 3)
-
-
-def _pack_rows(grad_out: np.ndarray, layout: ColumnLayout, buffer: np.ndarray) -> np.ndarray:
-    """``grad_out`` ``(n, C_out, H, W)`` as GEMM rows ``(C_out, n * H_out * row_width)``.
-
-    The thrown-away columns of full rows get a zero gradient.
-    """
-    batch, c_out = grad_out.shape[:2]
-    out_h, out_w = layout.output_shape
-    grid = buffer[: c_out * batch * layout.positions].reshape(c_out, batch, out_h, -1)
-    grid[..., :out_w] = grad_out.transpose(1, 0, 2, 3)
-    grid[..., out_w:] = 0
-    return grid.reshape(c_out, -1)
 
 
 def conv_backward(
@@ -266,32 +236,36 @@ def conv_backward(
     grad_weight : ndarray, shape of the weight
     grad_bias : ndarray, shape (C_out,), or None when the forward had no bias
     """
-    layout, weight, groups = ctx.layout, ctx.weight, ctx.groups
-    batch, c_out = ctx.planes.shape[0], weight.shape[0]
+    layout, weight, groups, workspace = ctx.layout, ctx.weight, ctx.groups, ctx.workspace
+    (batch, channels), c_out = ctx.planes.shape[:2], weight.shape[0]
     out_h, out_w = layout.output_shape
     expected = (batch, c_out) + ((out_h, out_w) if len(ctx.input_shape) == 4 else (out_w,))
     check_same_shape("grad_out", np.asarray(grad_out), "output", np.broadcast_to(0.0, expected))
     grad_out = np.asarray(grad_out, dtype=weight.dtype).reshape(batch, c_out, out_h, out_w)
-    channels = ctx.planes.shape[1]
     by_convolution = layout.stride == (1, 1) and c_out <= COL2IM_COST * channels
 
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
-    k_group = w_groups.shape[2]
-    grad_w_t = np.zeros((groups, k_group, c_out // groups), weight.dtype)  # dW, transposed
+    rows_per_group = w_groups.shape[2]
+    grad_w_t = np.zeros((groups, rows_per_group, c_out // groups), weight.dtype)  # dW.T
     grad_bias = np.zeros(c_out, weight.dtype) if ctx.has_bias else None
-    grad_planes = None if by_convolution else np.zeros_like(ctx.planes)
-    chunk = _chunk_size(k_group * groups, layout, weight.itemsize)
-    cols_buffer = np.empty(k_group * groups * min(chunk, batch) * layout.positions, weight.dtype)
-    rows_buffer = np.empty(c_out * min(chunk, batch) * layout.positions, weight.dtype)
+    if not by_convolution:
+        grad_planes = workspace.get("grad_planes", ctx.planes.size, weight.dtype)
+        grad_planes = grad_planes.reshape(ctx.planes.shape)
+        grad_planes.fill(0)
+    chunk = min(batch, _chunk_size(rows_per_group * groups, layout, weight.itemsize))
+    columns = chunk * layout.positions
+    cols_buffer = workspace.get("cols", rows_per_group * groups * columns, weight.dtype)
+    rows_buffer = workspace.get("rows", c_out * columns, weight.dtype)
     for start in range(0, batch, chunk):
         part = slice(start, start + chunk)
-        cols = im2col(ctx.planes[part], layout, out=cols_buffer).reshape(groups, k_group, -1)
-        rows = _pack_rows(grad_out[part], layout, rows_buffer)  # (C_out, n * positions)
+        cols = im2col(ctx.planes[part], layout, out=cols_buffer)
+        cols = cols.reshape(groups, rows_per_group, -1)  # (G, K_g, n * positions)
+        rows = image_to_rows(grad_out[part], layout, rows_buffer)  # (C_out, n * positions)
         if grad_bias is not None:
             grad_bias += rows.sum(axis=1)
         rows = rows.reshape(groups, c_out // groups, -1)
         grad_w_t += np.matmul(cols, rows.transpose(0, 2, 1))
-        if grad_planes is not None:
+        if not by_convolution:
             grad_cols = np.matmul(w_groups.transpose(0, 2, 1), rows, out=cols)
             col2im(grad_cols.reshape(-1, rows.shape[2]), layout, grad_planes[part])
 
@@ -299,6 +273,7 @@ def conv_backward(
         grad_input = _input_gradient_by_convolution(grad_out, ctx)
     else:
         grad_input = pad_backward(layout.image(grad_planes), ctx.padding, ctx.padding_mode)
+        grad_input = grad_input.copy() if ctx.padding_mode == "zeros" else grad_input
     grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
     if len(ctx.input_shape) == 3:
         grad_input, grad_weight = grad_input[:, :, 0], grad_weight[:, :, 0]
@@ -321,6 +296,6 @@ def _input_gradient_by_convolution(grad_out: np.ndarray, ctx: ConvContext) -> np
         pairs = tuple((s, s) for s in spans)
     grad, _, _ = _forward(
         grad_out, np.ascontiguousarray(flipped), None, (1, 1), pairs, ctx.layout.dilation,
-        groups, "zeros",
+        groups, "zeros", ctx.workspace, "grad_planes",
     )  # fmt: skip
     return grad if direct else pad_backward(grad, ctx.padding, ctx.padding_mode)

@@ -10,11 +10,11 @@ Two choices make this fast (they are measured in ``benchmarks/``):
 
 - The loops run over the ``KH * KW`` kernel offsets, never over pixels: the element at
   offset ``(kh, kw)`` of every window is one strided view of the padded input.
-- Full rows. With a horizontal stride of 1, each output row is computed for every column
-  of the padded row (``row_width = W_pad`` instead of ``W_out``): then the windows at one
-  offset are a single contiguous run of the flattened input plane, and copying them is a
-  few long memcpy's instead of many short ones. The extra ``W_pad - W_out`` columns of
-  each row read into the next row (and into a small zero tail after the plane); they are
+- Full rows. With stride 1, each output row is computed for every column of the padded
+  row (``row_width = W_pad`` instead of ``W_out``): then the windows at one offset are a
+  single contiguous run of the flattened input plane, and copying them is a few long
+  memcpy's instead of many short ones. The extra ``W_pad - W_out`` columns of each row
+  read into the next row (and into a small zero tail after the plane); they are
   computed and thrown away. The input lives as *planes*, ``(N, C, plane_size)``: the
   padded ``H_pad * W_pad`` image followed by that zero tail.
 """
@@ -42,7 +42,7 @@ class ColumnLayout:
     output_shape : (int, int)
         ``(H_out, W_out)``.
     row_width : int
-        Columns computed per output row: ``W_out``, or ``W_pad`` for full rows.
+        Columns computed per output row: ``W_out``, or ``W_pad`` for full rows (stride 1).
     """
 
     kernel_size: tuple[int, int]
@@ -63,38 +63,49 @@ class ColumnLayout:
     ) -> ColumnLayout:
         """The layout for an already padded input; ``full_rows=None`` decides by speed.
 
-        Full rows need a horizontal stride of 1; they pay when most of each padded row is
-        output (the thrown-away columns are computed too) and there is more than one row.
+        Full rows need stride 1; they pay when most of each padded row is output (the
+        thrown-away columns are computed too) and there is more than one row.
         """
         geometry = zip(padded_shape, kernel_size, stride, dilation, strict=True)
         output_shape = tuple(conv_output_size(n, k, s, 0, d) for n, k, s, d in geometry)
         (out_h, out_w), padded_w = output_shape, padded_shape[1]
         if full_rows is None:
             full_rows = out_h > 1 and out_w >= FULL_ROWS_MIN_USE * padded_w
-        row_width = padded_w if full_rows and stride[1] == 1 else out_w
+        row_width = padded_w if full_rows and tuple(stride) == (1, 1) else out_w
         return cls(
             tuple(kernel_size), tuple(stride), tuple(dilation), tuple(padded_shape),
             output_shape, row_width,
         )  # fmt: skip
 
     @property
+    def full_rows(self) -> bool:
+        return self.row_width != self.output_shape[1]
+
+    @property
     def plane_size(self) -> int:
-        """Elements per input plane: the padded image plus the tail full rows read."""
-        (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.stride, self.dilation
+        """Elements per input plane: the padded image, and for full rows the tail they read.
+
+        The last full row of the last kernel offset ends ``(KW - 1) * dilation`` elements
+        past the image.
+        """
         padded_h, padded_w = self.padded_shape
-        last_offset = (kh - 1) * dh * padded_w + (kw - 1) * dw
-        last_read = last_offset + (self.output_shape[0] - 1) * sh * padded_w
-        last_read += (self.row_width - 1) * sw
-        return max(padded_h * padded_w, last_read + 1)
+        tail = (self.kernel_size[1] - 1) * self.dilation[1] if self.full_rows else 0
+        return padded_h * padded_w + tail
 
     @property
     def positions(self) -> int:
         """Columns per image: ``H_out * row_width``."""
         return self.output_shape[0] * self.row_width
 
-    def new_planes(self, batch: int, channels: int, dtype) -> np.ndarray:
-        """Uninitialised planes ``(batch, channels, plane_size)`` with a zeroed tail."""
-        planes = np.empty((batch, channels, self.plane_size), dtype=dtype)
+    def new_planes(self, batch: int, channels: int, dtype, buffer=None) -> np.ndarray:
+        """Planes ``(batch, channels, plane_size)``: image uninitialised, tail zeroed.
+
+        ``buffer`` (1-D, at least that many elements, e.g. from a :class:`Workspace`)
+        holds them when given.
+        """
+        shape = (batch, channels, self.plane_size)
+        size = batch * channels * self.plane_size
+        planes = np.empty(shape, dtype) if buffer is None else buffer[:size].reshape(shape)
         planes[..., self.padded_shape[0] * self.padded_shape[1] :] = 0
         return planes
 
@@ -104,19 +115,16 @@ class ColumnLayout:
         return planes[..., :size].reshape(planes.shape[:2] + self.padded_shape)
 
     def windows(self, planes: np.ndarray, kh: int, kw: int) -> np.ndarray:
-        """View ``(N, C, H_out, row_width)``: the element at offset (kh, kw) of each window.
-
-        Built with ``as_strided`` on a plane; ``plane_size`` guarantees that the last
-        element read lies inside the plane, so the view never leaves the array.
-        """
+        """View ``(N, C, H_out, row_width)``: the element at offset (kh, kw) of each window."""
         (sh, sw), (dh, dw) = self.stride, self.dilation
-        padded_w, item = self.padded_shape[1], planes.itemsize
-        start = planes[..., kh * dh * padded_w + kw * dw :]
-        return np.lib.stride_tricks.as_strided(
-            start,
-            shape=planes.shape[:2] + (self.output_shape[0], self.row_width),
-            strides=planes.strides[:2] + (sh * padded_w * item, sw * item),
-        )
+        (out_h, out_w), padded_w = self.output_shape, self.padded_shape[1]
+        if self.full_rows:  # one run of whole rows, starting at the offset
+            start = kh * dh * padded_w + kw * dw
+            run = planes[..., start : start + out_h * padded_w]
+            return run.reshape(planes.shape[:2] + (out_h, padded_w))
+        rows = slice(kh * dh, kh * dh + sh * (out_h - 1) + 1, sh)
+        columns = slice(kw * dw, kw * dw + sw * (out_w - 1) + 1, sw)
+        return self.image(planes)[..., rows, columns]
 
 
 def im2col(planes: np.ndarray, layout: ColumnLayout, out: np.ndarray | None = None) -> np.ndarray:
@@ -187,3 +195,53 @@ def col2im(cols: np.ndarray, layout: ColumnLayout, planes: np.ndarray) -> np.nda
             window = layout.windows(planes, i, j).transpose(1, 0, 2, 3)
             window += cols[:, i, j]  # not window[...] += (that copies the sum back again)
     return planes
+
+
+def rows_to_image(rows: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
+    """Copy matmul rows ``(C, n * H_out * row_width)`` into ``out`` ``(n, C, H_out, W_out)``.
+
+    The thrown-away columns of full rows are left out.
+    """
+    out_h, out_w = layout.output_shape
+    grid = rows.reshape(rows.shape[0], out.shape[0], out_h, layout.row_width)
+    out[...] = grid[..., :out_w].transpose(1, 0, 2, 3)
+    return out
+
+
+def image_to_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
+    """``image`` ``(n, C, H_out, W_out)`` as rows ``(C, n * H_out * row_width)`` in ``out``.
+
+    The adjoint of :func:`rows_to_image`: thrown-away columns are zero. ``out`` is a
+    buffer of at least ``C * n * layout.positions`` elements.
+    """
+    batch, channels = image.shape[:2]
+    out_h, out_w = layout.output_shape
+    grid = out[: channels * batch * layout.positions].reshape(channels, batch, out_h, -1)
+    grid[..., :out_w] = image.transpose(1, 0, 2, 3)
+    grid[..., out_w:] = 0
+    return grid.reshape(channels, -1)
+
+
+class Workspace:
+    """Scratch buffers kept between calls, so big arrays are not allocated every step.
+
+    A layer owns one and passes it to each forward; a buffer is handed out again by name
+    (grown when too small), so whatever a previous call left in it is overwritten.
+
+    >>> workspace = Workspace()
+    >>> a = workspace.get("cols", 6, np.float32)
+    >>> b = workspace.get("cols", 4, np.float32)
+    >>> a.shape, b.shape, np.shares_memory(a, b)
+    ((6,), (4,), True)
+    """
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, size: int, dtype) -> np.ndarray:
+        """A 1-D buffer of ``size`` elements of ``dtype`` (uninitialised)."""
+        buffer = self._buffers.get(name)
+        if buffer is None or buffer.size < size or buffer.dtype != dtype:
+            buffer = np.empty(size, dtype)
+            self._buffers[name] = buffer
+        return buffer[:size]

@@ -21,9 +21,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from .._validation import check_choice, check_int_tuple, received
+from ._shapes import same_padding
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
-Padding = Sequence[tuple[int, int]]
+Padding = Sequence[int | tuple[int, int]]  # one amount or (before, after) pair per axis
+ConvPadding = int | tuple[int, ...] | str  # Conv's argument: amounts, 'same' or 'valid'
 
 
 def padding_pairs(padding, ndim: int) -> tuple[tuple[int, int], ...]:
@@ -61,6 +63,34 @@ def check_padding(pairs: tuple[tuple[int, int], ...], spatial_shape: tuple[int, 
                 f"'circular' padding can wrap around at most once: an axis of {size} takes "
                 f"at most {size}. {received(padding=pairs, input_spatial_shape=spatial_shape)}"
             )
+
+
+def conv_padding(
+    padding: ConvPadding,
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+) -> tuple[tuple[int, int], ...]:
+    """``(before, after)`` per spatial axis from Conv's ``padding`` argument.
+
+    An int or a tuple pads both sides; ``'valid'`` means none; ``'same'`` keeps the size
+    (stride 1 only, as in PyTorch) and puts an odd extra element after.
+
+    >>> conv_padding("same", (4, 3), (1, 1), (1, 1))
+    ((1, 2), (1, 1))
+    """
+    if isinstance(padding, str):
+        padding = check_choice("padding", padding, ("same", "valid"))
+        if padding == "valid":
+            return ((0, 0),) * len(kernel_size)
+        if any(s != 1 for s in stride):
+            raise ValueError(
+                "padding='same' needs stride 1 (as in PyTorch): with a larger stride no "
+                f"padding keeps the size. {received(padding=padding, stride=stride)}"
+            )
+        return tuple(same_padding(k, d) for k, d in zip(kernel_size, dilation, strict=True))
+    amounts = check_int_tuple("padding", padding, len(kernel_size), minimum=0)
+    return tuple((p, p) for p in amounts)
 
 
 def pad(

@@ -14,18 +14,16 @@ Pooling
     MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d
 """
 
-from .containers import Residual, Sequential
-from .module import Module
-from .parameter import Parameter
-from .shape import Flatten, Identity
-
 # -- layers: one import line per file, kept sorted by file name ------------------------
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .containers import Residual, Sequential
 from .conv import Conv1d, Conv2d
 from .dropout import Dropout
 from .linear import Linear
 from .loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d
+from .parameter import Parameter
 from .pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -34,3 +32,4 @@ from .pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from .shape import Flatten, Identity

@@ -5,17 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_choice, check_int_tuple, check_positive_int, received
-from ..functional.conv import (
-    LAYOUTS,
-    ConvContext,
-    IntOrTuple,
-    Padding,
-    conv1d,
-    conv2d,
-    conv_backward,
-    conv_padding,
-)
-from ..functional.padding import PADDING_MODES
+from ..functional.conv import LAYOUTS, ConvContext, IntOrTuple, conv1d, conv2d, conv_backward
+from ..functional.im2col import Workspace
+from ..functional.padding import PADDING_MODES, ConvPadding, conv_padding
 from .init import default_rng, uniform_fan_in
 from .module import Module
 from .parameter import Parameter
@@ -34,7 +26,7 @@ class _ConvNd(Module):
         out_channels: int,
         kernel_size: IntOrTuple,
         stride: IntOrTuple = 1,
-        padding: Padding = 0,
+        padding: ConvPadding = 0,
         dilation: IntOrTuple = 1,
         groups: int = 1,
         bias: bool = True,
@@ -49,9 +41,8 @@ class _ConvNd(Module):
         self.groups = check_positive_int("groups", groups)
         for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
             if value % groups:
-                raise ValueError(
-                    f"`{name}` must be divisible by `groups`. {received(**{name: value}, groups=groups)}"
-                )
+                tail = received(**{name: value}, groups=groups)
+                raise ValueError(f"`{name}` must be divisible by `groups`. {tail}")
         self.kernel_size = check_int_tuple("kernel_size", kernel_size, dims)
         self.stride = check_int_tuple("stride", stride, dims)
         self.dilation = check_int_tuple("dilation", dilation, dims)
@@ -68,6 +59,7 @@ class _ConvNd(Module):
             Parameter(uniform_fan_in((self.out_channels,), fan_in, rng, dtype)) if bias else None
         )
         self.context: ConvContext | None = None
+        self.workspace = Workspace()  # scratch buffers reused from one step to the next
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x)
@@ -89,6 +81,7 @@ class _ConvNd(Module):
             self.dilation,
             self.groups,
             self.padding_mode,
+            self.workspace,
         )
         return y
 

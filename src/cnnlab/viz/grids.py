@@ -18,6 +18,7 @@ def image_grid(
     columns: int = 4,
     signed: Mapping[str, bool] | None = None,
     title: str | None = None,
+    colorbar: bool = True,
 ) -> Path:
     """Draw titled images in a grid and save the figure.
 
@@ -34,6 +35,8 @@ def image_grid(
         centred on zero) rather than intensities.
     title : str, optional
         A title over the whole grid.
+    colorbar : bool
+        Draw a colour bar beside each grayscale image.
 
     Returns
     -------
@@ -51,7 +54,7 @@ def image_grid(
     signed = dict(signed or {})
     columns = min(columns, max(1, len(images)))
     rows = max(1, math.ceil(len(images) / columns))
-    figure = new_figure(3.2 * columns, 3.0 * rows)
+    figure = new_figure((3.2 if colorbar else 2.4) * columns, (3.0 if colorbar else 2.5) * rows)
     if title:
         figure.suptitle(title)
     for index, (name, image) in enumerate(images.items()):
@@ -62,9 +65,9 @@ def image_grid(
         elif signed.get(name, False):
             limit = float(np.max(np.abs(image))) or 1.0
             shown = axes.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
-            figure.colorbar(shown, ax=axes, shrink=0.8)
         else:
             shown = axes.imshow(image, cmap="gray")
+        if colorbar and image.ndim == 2:
             figure.colorbar(shown, ax=axes, shrink=0.8)
         axes.set_title(name, fontsize=10)
         axes.set_axis_off()

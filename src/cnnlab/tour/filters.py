@@ -1,4 +1,4 @@
-"""The offline tour behind ``cnnlab demo``: everything on data cnnlab draws itself."""
+"""The first part of ``cnnlab demo``: the classic filters on the built-in picture."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from . import filters
-from .data import demo_image
-from .imageio import write_image
-from .viz import image_grid, kernel_grid
+from .. import filters
+from ..data import demo_image
+from ..imageio import write_image
+from ..viz import image_grid, kernel_grid
 
 TOUR_KERNELS = (
     "mean",
@@ -36,12 +36,12 @@ def salt_and_pepper(image: np.ndarray, fraction: float, rng: np.random.Generator
     return noisy
 
 
-def run_demo(
+def filter_tour(
     out_dir: str | Path = "cnnlab-demo",
     size: int = 256,
     seed: int = 0,
     console: Console | None = None,
-) -> dict[str, Path]:
+) -> tuple[dict[str, Path], list[tuple[str, str, float]]]:
     """Filter the built-in picture with the classic kernels and write the results.
 
     Writes one PNG per filter, ``filters.png`` (all of them side by side) and
@@ -49,15 +49,18 @@ def run_demo(
 
     Returns
     -------
-    dict of name to Path
+    files : dict of name to Path
         Every file written.
+    rows : list of (name, description, milliseconds)
+        What each filter shows and how long it took.
 
     Examples
     --------
     >>> import tempfile, io
-    >>> files = run_demo(tempfile.mkdtemp(), size=64, console=Console(file=io.StringIO()))
-    >>> sorted(files)[:3]
-    ['angle', 'emboss', 'filters']
+    >>> files, rows = filter_tour(tempfile.mkdtemp(), size=64,
+    ...                           console=Console(file=io.StringIO()))
+    >>> sorted(files)[:3], rows[2][0]
+    (['angle', 'emboss', 'filters'], 'mean')
     """
     console = console or Console()
     out = Path(out_dir)
@@ -121,6 +124,7 @@ def run_demo(
     ]
 
     files: dict[str, Path] = {}
+    rows: list[tuple[str, str, float]] = []
     results: dict[str, np.ndarray] = {}
     table = Table(title=f"cnnlab demo: filters on a {size}x{size} picture", title_justify="left")
     for column in ("picture", "what it shows", "ms", "file"):
@@ -133,6 +137,7 @@ def run_demo(
         files[name] = out / f"{name}.png"
         write_image(files[name], values, clip=not signed)
         table.add_row(name, description, f"{elapsed:.1f}", str(files[name]))
+        rows.append((name, description, elapsed))
 
     signed_names = {name: signed for name, _, _, signed in steps}
     files["filters"] = image_grid(
@@ -148,4 +153,4 @@ def run_demo(
     console.print(
         f"Wrote {len(files)} pictures into {out}/ (all filters side by side: {files['filters']})."
     )
-    return files
+    return files, rows

@@ -1,0 +1,44 @@
+"""``cnnlab demo``: the whole tour, then the report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from .filters import filter_tour
+from .report import write_report
+from .training import training_tour
+
+
+def run_demo(
+    out_dir: str | Path = "cnnlab-demo",
+    epochs: int = 6,
+    count: int = 6000,
+    seed: int = 0,
+    console: Console | None = None,
+) -> dict[str, Path]:
+    """Run the offline tour and write its pictures and ``report.md`` into ``out_dir``.
+
+    Returns every file written, by name.
+
+    Examples
+    --------
+    >>> import tempfile, io
+    >>> files = run_demo(tempfile.mkdtemp(), epochs=1, count=120,
+    ...                  console=Console(file=io.StringIO()))
+    >>> files["report"].name, files["weights"].name
+    ('report.md', 'model.safetensors')
+    """
+    console = console or Console()
+    out = Path(out_dir)
+    start = time.perf_counter()
+    console.rule("1. Classic filters on the built-in picture")
+    files, rows = filter_tour(out, seed=seed, console=console)
+    console.rule("2. LeNet-5 learns the built-in shapes")
+    training = training_tour(out, epochs=epochs, count=count, seed=seed, console=console)
+    files.update(training.files)
+    files["report"] = write_report(out, rows, training, time.perf_counter() - start)
+    console.print(f"Report: {files['report']}")
+    return files
