@@ -14,7 +14,6 @@ Pooling
     MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d
 """
 
-# -- layers: one import line per file, kept sorted by file name ------------------------
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .containers import Residual, Sequential
 from .conv import Conv1d, Conv2d
