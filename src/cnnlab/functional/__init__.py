@@ -5,7 +5,6 @@ Layout is PyTorch's: activations ``(N, C, H, W)`` (1-D: ``(N, C, L)``), conv wei
 """
 
 from ._shapes import conv_output_size, same_padding
-
 from .activations import (
     leaky_relu,
     leaky_relu_backward,
