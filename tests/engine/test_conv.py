@@ -18,8 +18,11 @@ PADDING_MODES = ["zeros", "reflect", "replicate", "circular"]
 
 def geometries(paddings):
     """(stride, padding, dilation) combinations PyTorch accepts ('same' needs stride 1)."""
-    return [(s, p, d) for s, p, d in itertools.product([1, 2], paddings, [1, 2])
-            if not (p == "same" and s != 1)]
+    return [
+        (s, p, d)
+        for s, p, d in itertools.product([1, 2], paddings, [1, 2])
+        if not (p == "same" and s != 1)
+    ]
 
 
 GEOMETRIES_2D = geometries([0, 1, "same", (2, 1)])
@@ -36,8 +39,17 @@ def pair(cls_ours, cls_torch, *args, **kwargs):
 @pytest.mark.parametrize(("stride", "padding", "dilation"), GEOMETRIES_2D)
 def test_conv2d_matches_torch(stride, padding, dilation, groups, dtype):
     c_in, c_out, g = GROUPS[groups]
-    ours, theirs = pair(nn.Conv2d, torch.nn.Conv2d, c_in, c_out, (3, 2), stride=stride,
-                        padding=padding, dilation=dilation, groups=g)
+    ours, theirs = pair(
+        nn.Conv2d,
+        torch.nn.Conv2d,
+        c_in,
+        c_out,
+        (3, 2),
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=g,
+    )
     x = np.random.default_rng(1).standard_normal((2, c_in, 7, 9))  # odd sizes
     assert_matches_torch(ours, theirs, x, dtype)
 
@@ -47,8 +59,17 @@ def test_conv2d_matches_torch(stride, padding, dilation, groups, dtype):
 @pytest.mark.parametrize(("stride", "padding", "dilation"), GEOMETRIES_1D)
 def test_conv1d_matches_torch(stride, padding, dilation, groups, dtype):
     c_in, c_out, g = GROUPS[groups]
-    ours, theirs = pair(nn.Conv1d, torch.nn.Conv1d, c_in, c_out, 3, stride=stride,
-                        padding=padding, dilation=dilation, groups=g)
+    ours, theirs = pair(
+        nn.Conv1d,
+        torch.nn.Conv1d,
+        c_in,
+        c_out,
+        3,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=g,
+    )
     x = np.random.default_rng(2).standard_normal((2, c_in, 11))
     assert_matches_torch(ours, theirs, x, dtype)
 
@@ -57,8 +78,9 @@ def test_conv1d_matches_torch(stride, padding, dilation, groups, dtype):
 @pytest.mark.parametrize("padding", [1, (2, 1), "same"])
 @pytest.mark.parametrize("padding_mode", PADDING_MODES)
 def test_every_padding_mode_matches_torch(padding_mode, padding, dtype):
-    ours, theirs = pair(nn.Conv2d, torch.nn.Conv2d, 3, 4, (3, 2), padding=padding,
-                        padding_mode=padding_mode)
+    ours, theirs = pair(
+        nn.Conv2d, torch.nn.Conv2d, 3, 4, (3, 2), padding=padding, padding_mode=padding_mode
+    )
     x = np.random.default_rng(3).standard_normal((2, 3, 7, 9))
     assert_matches_torch(ours, theirs, x, dtype)
 
@@ -66,8 +88,17 @@ def test_every_padding_mode_matches_torch(padding_mode, padding, dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("padding_mode", PADDING_MODES)
 def test_every_padding_mode_matches_torch_in_1d_with_stride_and_dilation(padding_mode, dtype):
-    ours, theirs = pair(nn.Conv1d, torch.nn.Conv1d, 2, 3, 3, stride=2, padding=2, dilation=2,
-                        padding_mode=padding_mode)
+    ours, theirs = pair(
+        nn.Conv1d,
+        torch.nn.Conv1d,
+        2,
+        3,
+        3,
+        stride=2,
+        padding=2,
+        dilation=2,
+        padding_mode=padding_mode,
+    )
     x = np.random.default_rng(4).standard_normal((2, 2, 10))
     assert_matches_torch(ours, theirs, x, dtype)
 

@@ -30,8 +30,11 @@ def test_conv2d_is_the_sum_over_each_window_of_input_times_kernel(stride):
 
 def test_a_1x1_convolution_is_the_same_linear_map_at_every_pixel():
     rng = np.random.default_rng(1)
-    x, weight, bias = rng.standard_normal((2, 3, 5, 4)), rng.standard_normal((6, 3, 1, 1)), \
-        rng.standard_normal(6)
+    x, weight, bias = (
+        rng.standard_normal((2, 3, 5, 4)),
+        rng.standard_normal((6, 3, 1, 1)),
+        rng.standard_normal(6),
+    )
     y, _ = conv2d(x, weight, bias)
     per_pixel = np.einsum("oc,nchw->nohw", weight[:, :, 0, 0], x) + bias[:, None, None]
     np.testing.assert_allclose(y, per_pixel, rtol=1e-12)
@@ -61,8 +64,9 @@ def test_circular_conv1d_commutes_with_a_periodic_roll():
     rng = np.random.default_rng(4)
     x = rng.standard_normal((1, 2, 12))
     layer = nn.Conv1d(2, 3, 5, padding=2, padding_mode="circular", rng=0).to(np.float64)
-    np.testing.assert_allclose(layer(np.roll(x, 4, axis=2)), np.roll(layer(x), 4, axis=2),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        layer(np.roll(x, 4, axis=2)), np.roll(layer(x), 4, axis=2), rtol=1e-12, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize(("kernel_size", "dilation"), [(3, 1), (4, 1), (3, 2), ((2, 5), 1)])
@@ -125,10 +129,14 @@ def test_the_weights_start_like_pytorchs_default():
         (nn.Conv2d(6, 16, 5), "Conv2d(6 -> 16, kernel_size=5)"),
         (nn.Conv2d(3, 32, 3, padding=1), "Conv2d(3 -> 32, kernel_size=3, padding=1)"),
         (nn.Conv2d(3, 8, (3, 1), stride=2), "Conv2d(3 -> 8, kernel_size=(3, 1), stride=2)"),
-        (nn.Conv2d(8, 8, 3, groups=4, bias=False),
-         "Conv2d(8 -> 8, kernel_size=3, groups=4, bias=False)"),
-        (nn.Conv2d(1, 1, 3, padding="same", dilation=2, padding_mode="circular"),
-         "Conv2d(1 -> 1, kernel_size=3, padding='same', dilation=2, padding_mode='circular')"),
+        (
+            nn.Conv2d(8, 8, 3, groups=4, bias=False),
+            "Conv2d(8 -> 8, kernel_size=3, groups=4, bias=False)",
+        ),
+        (
+            nn.Conv2d(1, 1, 3, padding="same", dilation=2, padding_mode="circular"),
+            "Conv2d(1 -> 1, kernel_size=3, padding='same', dilation=2, padding_mode='circular')",
+        ),
         (nn.Conv1d(2, 4, 7, padding=(3,)), "Conv1d(2 -> 4, kernel_size=7, padding=3)"),
     ],
 )
@@ -137,8 +145,9 @@ def test_the_repr_names_the_channels_kernel_and_non_default_arguments(layer, tex
 
 
 def test_a_channel_mismatch_names_expected_and_received_channels_and_the_layer():
-    model = nn.Sequential(nn.Conv2d(1, 6, 5, rng=0), nn.ReLU(), nn.MaxPool2d(2),
-                          nn.Conv2d(6, 16, 5, rng=0))
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, 5, rng=0), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5, rng=0)
+    )
     layer = nn.Conv2d(6, 16, 5, rng=0)
     with pytest.raises(ValueError) as error:
         layer(np.zeros((64, 3, 14, 14), dtype=np.float32))
@@ -155,9 +164,12 @@ def test_a_channel_mismatch_names_expected_and_received_channels_and_the_layer()
 
 def test_an_input_smaller_than_the_kernel_is_refused_with_both_sizes():
     layer = nn.Conv2d(1, 1, 5, rng=0)
-    with pytest.raises(ValueError, match="The input is smaller than the kernel: a size of 3 "
-                                         "padded by 0 on each side gives 3, but the kernel "
-                                         "spans 5"):
+    with pytest.raises(
+        ValueError,
+        match="The input is smaller than the kernel: a size of 3 "
+        "padded by 0 on each side gives 3, but the kernel "
+        "spans 5",
+    ):
         layer(np.zeros((1, 1, 3, 8), dtype=np.float32))
 
 
@@ -176,23 +188,46 @@ def test_backward_before_forward_is_refused():
 @pytest.mark.parametrize(
     ("arguments", "error", "message"),
     [
-        (dict(in_channels=6, out_channels=4, kernel_size=3, groups=4), ValueError,
-         "`in_channels` must be divisible by `groups`. Received: in_channels=6, groups=4."),
-        (dict(in_channels=4, out_channels=6, kernel_size=3, groups=4), ValueError,
-         "`out_channels` must be divisible by `groups`"),
-        (dict(in_channels=0, out_channels=6, kernel_size=3), ValueError,
-         "`in_channels` must be a positive int"),
-        (dict(in_channels=1, out_channels=1, kernel_size=(3, 0)), ValueError,
-         "`kernel_size` must be a positive int or a tuple of 2 of them"),
-        (dict(in_channels=1, out_channels=1, kernel_size=3, stride=2, padding="same"),
-         ValueError, "padding='same' needs stride 1"),
-        (dict(in_channels=1, out_channels=1, kernel_size=3, padding="full"), ValueError,
-         "`padding` must be one of 'same', 'valid'"),
-        (dict(in_channels=1, out_channels=1, kernel_size=3, padding=-1), ValueError,
-         "`padding` must be a non-negative int"),
-        (dict(in_channels=1, out_channels=1, kernel_size=3, padding_mode="periodic"),
-         ValueError, "`padding_mode` must be one of 'zeros', 'reflect', 'replicate', "
-                     "'circular'"),
+        (
+            dict(in_channels=6, out_channels=4, kernel_size=3, groups=4),
+            ValueError,
+            "`in_channels` must be divisible by `groups`. Received: in_channels=6, groups=4.",
+        ),
+        (
+            dict(in_channels=4, out_channels=6, kernel_size=3, groups=4),
+            ValueError,
+            "`out_channels` must be divisible by `groups`",
+        ),
+        (
+            dict(in_channels=0, out_channels=6, kernel_size=3),
+            ValueError,
+            "`in_channels` must be a positive int",
+        ),
+        (
+            dict(in_channels=1, out_channels=1, kernel_size=(3, 0)),
+            ValueError,
+            "`kernel_size` must be a positive int or a tuple of 2 of them",
+        ),
+        (
+            dict(in_channels=1, out_channels=1, kernel_size=3, stride=2, padding="same"),
+            ValueError,
+            "padding='same' needs stride 1",
+        ),
+        (
+            dict(in_channels=1, out_channels=1, kernel_size=3, padding="full"),
+            ValueError,
+            "`padding` must be one of 'same', 'valid'",
+        ),
+        (
+            dict(in_channels=1, out_channels=1, kernel_size=3, padding=-1),
+            ValueError,
+            "`padding` must be a non-negative int",
+        ),
+        (
+            dict(in_channels=1, out_channels=1, kernel_size=3, padding_mode="periodic"),
+            ValueError,
+            "`padding_mode` must be one of 'zeros', 'reflect', 'replicate', 'circular'",
+        ),
     ],
 )
 def test_bad_arguments_are_refused_by_the_constructor(arguments, error, message):

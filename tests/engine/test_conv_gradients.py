@@ -17,13 +17,16 @@ LAYERS = {
     "2d-groups": (lambda: Conv2d(4, 6, 3, groups=2, padding=1, bias=False), (2, 4, 5, 5)),
     "2d-depthwise": (lambda: Conv2d(3, 3, 3, groups=3, stride=(1, 2)), (2, 3, 6, 7)),
     "2d-reflect": (lambda: Conv2d(2, 3, 3, padding=2, padding_mode="reflect"), (1, 2, 5, 6)),
-    "2d-replicate": (lambda: Conv2d(2, 3, 2, padding=(1, 2), padding_mode="replicate"),
-                     (1, 2, 5, 6)),
-    "2d-circular": (lambda: Conv2d(2, 3, 3, padding="same", padding_mode="circular"),
-                    (1, 2, 5, 6)),
+    "2d-replicate": (
+        lambda: Conv2d(2, 3, 2, padding=(1, 2), padding_mode="replicate"),
+        (1, 2, 5, 6),
+    ),
+    "2d-circular": (lambda: Conv2d(2, 3, 3, padding="same", padding_mode="circular"), (1, 2, 5, 6)),
     "1d-plain": (lambda: Conv1d(3, 4, 3, stride=2, padding=1), (2, 3, 11)),
-    "1d-circular-dilated": (lambda: Conv1d(2, 2, 3, dilation=2, padding=2,
-                                           padding_mode="circular"), (2, 2, 9)),
+    "1d-circular-dilated": (
+        lambda: Conv1d(2, 2, 3, dilation=2, padding=2, padding_mode="circular"),
+        (2, 2, 9),
+    ),
     "1d-depthwise": (lambda: Conv1d(4, 8, 2, groups=4, bias=False), (1, 4, 7)),
 }
 

@@ -69,8 +69,9 @@ def test_col2im_is_the_adjoint_of_im2col(padded, kernel, stride, dilation, full_
     full = np.zeros((3, kernel[0], kernel[1], 2, layout.output_shape[0], layout.row_width))
     full[..., : layout.output_shape[1]] = grad
     full[..., layout.output_shape[1] :] = 1e3  # thrown-away columns must not leak in
-    back = col2im(full.reshape(3 * kernel[0] * kernel[1], -1), layout,
-                  np.zeros((2, 3, layout.plane_size)))
+    back = col2im(
+        full.reshape(3 * kernel[0] * kernel[1], -1), layout, np.zeros((2, 3, layout.plane_size))
+    )
     assert np.vdot(cols, grad) == pytest.approx(np.vdot(image, layout.image(back)), rel=1e-12)
 
 

@@ -8,8 +8,12 @@ import torch
 
 from cnnlab.functional import PADDING_MODES, pad, pad_backward
 
-TORCH_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate",
-               "circular": "circular"}
+TORCH_MODES = {
+    "zeros": "constant",
+    "reflect": "reflect",
+    "replicate": "replicate",
+    "circular": "circular",
+}
 # (shape, padding): 1-D, 2-D with odd sizes, asymmetric and one-sided, and padding as
 # large as each mode allows (reflect: size - 1, circular: size).
 CASES = [
@@ -23,12 +27,15 @@ CASES = [
 
 def allowed(mode, shape, padding):
     limit = {"reflect": -1, "circular": 0}.get(mode)
-    sizes = shape[len(shape) - len(padding):]
+    sizes = shape[len(shape) - len(padding) :]
     return limit is None or all(max(p) <= n + limit for p, n in zip(padding, sizes))
 
 
-PARAMS = [(mode, shape, padding) for mode, (shape, padding) in
-          itertools.product(PADDING_MODES, CASES) if allowed(mode, shape, padding)]
+PARAMS = [
+    (mode, shape, padding)
+    for mode, (shape, padding) in itertools.product(PADDING_MODES, CASES)
+    if allowed(mode, shape, padding)
+]
 
 
 def torch_pad(x, padding, mode):
@@ -46,8 +53,9 @@ def test_pad_and_its_gradient_match_torch(mode, shape, padding):
     np.testing.assert_array_equal(y, y_torch.detach().numpy())
     grad = rng.standard_normal(y.shape)
     y_torch.backward(torch.tensor(grad))
-    np.testing.assert_allclose(pad_backward(grad, padding, mode), x_torch.grad.numpy(),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        pad_backward(grad, padding, mode), x_torch.grad.numpy(), rtol=1e-12, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize(("mode", "shape", "padding"), PARAMS)
@@ -56,8 +64,9 @@ def test_pad_backward_is_the_adjoint_of_pad(mode, shape, padding):
     x = rng.standard_normal(shape)
     padded = pad(x, padding, mode)
     g = rng.standard_normal(padded.shape)
-    assert np.vdot(padded, g) == pytest.approx(np.vdot(x, pad_backward(g, padding, mode)),
-                                               rel=1e-12)
+    assert np.vdot(padded, g) == pytest.approx(
+        np.vdot(x, pad_backward(g, padding, mode)), rel=1e-12
+    )
 
 
 def test_the_four_modes_on_one_row():

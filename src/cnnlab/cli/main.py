@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..train import TrainingInterrupted
-from . import demo, filter, kernels, predict, train
+from . import demo, draw, filter, kernels, predict, show, summary, train
 from .errors import UsageError
 
-COMMANDS = (demo, train, predict, filter, kernels)
+COMMANDS = (demo, train, predict, summary, show, draw, filter, kernels)
 
 
 def build_parser() -> argparse.ArgumentParser:

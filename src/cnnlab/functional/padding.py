@@ -129,14 +129,12 @@ def pad(
     if out is None:
         out = np.empty(out_shape, dtype=x.dtype)
     elif out.shape != out_shape:
-        raise ValueError(
-            f"`out` must have the padded shape {out_shape}. {received(out=out)}"
-        )
+        raise ValueError(f"`out` must have the padded shape {out_shape}. {received(out=out)}")
     out[_interior(sizes, pairs)] = x
     for k, (n, (b, a)) in enumerate(zip(sizes, pairs, strict=True)):
         for border, source in _border_sources(n, b, a, mode):
-            out[_along(k, border, sizes, pairs)] = 0 if source is None else (
-                out[_along(k, source, sizes, pairs)]
+            out[_along(k, border, sizes, pairs)] = (
+                0 if source is None else (out[_along(k, source, sizes, pairs)])
             )
     return out
 

@@ -47,8 +47,10 @@ class _ConvNd(Module):
         self.stride = check_int_tuple("stride", stride, dims)
         self.dilation = check_int_tuple("dilation", dilation, dims)
         conv_padding(padding, self.kernel_size, self.stride, self.dilation)  # checks it
-        self.padding = padding if isinstance(padding, str) else check_int_tuple(
-            "padding", padding, dims, minimum=0
+        self.padding = (
+            padding
+            if isinstance(padding, str)
+            else check_int_tuple("padding", padding, dims, minimum=0)
         )
         self.padding_mode = check_choice("padding_mode", padding_mode, PADDING_MODES)
         rng = default_rng(rng)
@@ -98,10 +100,7 @@ class _ConvNd(Module):
         return grad_input
 
     def extra_repr(self) -> str:
-        text = (
-            f"{self.in_channels} -> {self.out_channels}, "
-            f"kernel_size={_short(self.kernel_size)}"
-        )
+        text = f"{self.in_channels} -> {self.out_channels}, kernel_size={_short(self.kernel_size)}"
         if any(s != 1 for s in self.stride):
             text += f", stride={_short(self.stride)}"
         if isinstance(self.padding, str):

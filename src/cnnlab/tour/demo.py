@@ -8,8 +8,9 @@ from pathlib import Path
 from rich.console import Console
 
 from .filters import filter_tour
+from .inside import inside_tour
 from .report import write_report
-from .training import training_tour
+from .training import split, training_tour
 
 
 def run_demo(
@@ -37,8 +38,13 @@ def run_demo(
     console.rule("1. Classic filters on the built-in picture")
     files, rows = filter_tour(out, seed=seed, console=console)
     console.rule("2. LeNet-5 learns the built-in shapes")
-    training = training_tour(out, epochs=epochs, count=count, seed=seed, console=console)
+    train, test = split(count, seed)
+    training = training_tour(out, epochs=epochs, seed=seed, console=console, data=(train, test))
     files.update(training.files)
-    files["report"] = write_report(out, rows, training, time.perf_counter() - start)
+    console.rule("3. Inside the network")
+    inside_files, section = inside_tour(out, training, test.images[0], console=console)
+    files.update(inside_files)
+    seconds = time.perf_counter() - start
+    files["report"] = write_report(out, rows, training, seconds, extra_sections=section)
     console.print(f"Report: {files['report']}")
     return files

@@ -7,9 +7,15 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from ..data import shapes
+from ..data import Dataset, shapes
 from ..jobs import TrainResult, train_classifier
 from ..viz import image_grid
+
+
+def split(count: int, seed: int) -> tuple[Dataset, Dataset]:
+    """The demo's training and test sets: ``count`` shapes, then a sixth as many more."""
+    data = shapes(count + count // 6, size=28, rng=seed)
+    return data[np.arange(count)], data[np.arange(count, len(data))]
 
 
 def training_tour(
@@ -19,15 +25,17 @@ def training_tour(
     seed: int = 0,
     console: Console | None = None,
     quiet: bool = False,
+    data: tuple[Dataset, Dataset] | None = None,
 ) -> TrainResult:
     """Train LeNet-5 on ``count`` drawn shapes and test it on a sixth as many new ones.
+
+    ``data`` gives the ``(train, test)`` pair of `split` when the caller already has it.
 
     Besides what `train_classifier` writes, ``predictions.png`` shows sixteen test images
     with the true and the predicted class.
     """
     console = console or Console()
-    data = shapes(count + count // 6, size=28, rng=seed)
-    train, test = data[np.arange(count)], data[np.arange(count, len(data))]
+    train, test = data or split(count, seed)
     result = train_classifier(
         (train, test), model="lenet5", epochs=epochs, seed=seed, out=out_dir,
         quiet=quiet, console=console,
