@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..jobs import parse_shape, resolve_model
+from ..jobs import resolve_model
 from ..viz import draw
+from .errors import shape_argument
 
 HELP = "draw the architecture as a schematic (SVG or PNG by the file's suffix)"
 
@@ -14,7 +15,7 @@ HELP = "draw the architecture as a schematic (SVG or PNG by the file's suffix)"
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("draw", help=HELP, description=HELP[0].upper() + HELP[1:])
     parser.add_argument("model", help="lenet5, small_vgg, or model.safetensors from cnnlab train")
-    parser.add_argument("--input", type=parse_shape, default=None,
+    parser.add_argument("--input", type=shape_argument, default=None,
                         help="input shape without the batch, e.g. 1x28x28")  # fmt: skip
     parser.add_argument("-o", "--output", type=Path, default=Path("net.svg"))
     parser.set_defaults(run=run)

@@ -1,5 +1,17 @@
-"""The error a sub-command raises for bad input it finds after parsing."""
+"""Errors of the command line, and argument types that report them clearly."""
+
+import argparse
+
+from ..jobs import parse_shape
 
 
 class UsageError(Exception):
     """Bad command-line input: reported as one line on stderr with exit status 2."""
+
+
+def shape_argument(text: str) -> tuple[int, ...]:
+    """An ``--input 1x28x28`` argument; a bad one is reported in cnnlab's words."""
+    try:
+        return parse_shape(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..inspect import summary
-from ..jobs import parse_shape, resolve_model
+from ..jobs import resolve_model
+from .errors import shape_argument
 
 HELP = "table of layers: output shape, parameters, MACs, receptive field"
 FORMATS = ("table", "markdown", "csv", "json")
@@ -14,7 +15,7 @@ FORMATS = ("table", "markdown", "csv", "json")
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("summary", help=HELP, description=HELP[0].upper() + HELP[1:])
     parser.add_argument("model", help="lenet5, small_vgg, or model.safetensors from cnnlab train")
-    parser.add_argument("--input", type=parse_shape, default=None,
+    parser.add_argument("--input", type=shape_argument, default=None,
                         help="input shape without the batch, e.g. 1x28x28")  # fmt: skip
     parser.add_argument("--batch-size", type=int, default=1)
     parser.add_argument("--spacing", type=float, default=None,
