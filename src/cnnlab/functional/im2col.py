@@ -114,17 +114,28 @@ class ColumnLayout:
         size = self.padded_shape[0] * self.padded_shape[1]
         return planes[..., :size].reshape(planes.shape[:2] + self.padded_shape)
 
-    def windows(self, planes: np.ndarray, kh: int, kw: int) -> np.ndarray:
-        """View ``(N, C, H_out, row_width)``: the element at offset (kh, kw) of each window."""
+    def windows(self, planes: np.ndarray, writeable: bool = False) -> np.ndarray:
+        """View ``(C, KH, KW, N, H_out, row_width)`` of every window of ``planes``.
+
+        Element ``[c, i, j, n, r, w]`` is ``image[n, c, r * sh + i * dh, w * sw + j * dw]``
+        (for full rows ``w`` runs past ``W_out`` into the next row and the tail). One
+        strided view, so im2col is a single copy; ``plane_size`` keeps its last element
+        inside the plane. Windows overlap: write through it (``writeable``) one kernel
+        offset at a time.
+        """
         (sh, sw), (dh, dw) = self.stride, self.dilation
-        (out_h, out_w), padded_w = self.output_shape, self.padded_shape[1]
-        if self.full_rows:  # one run of whole rows, starting at the offset
-            start = kh * dh * padded_w + kw * dw
-            run = planes[..., start : start + out_h * padded_w]
-            return run.reshape(planes.shape[:2] + (out_h, padded_w))
-        rows = slice(kh * dh, kh * dh + sh * (out_h - 1) + 1, sh)
-        columns = slice(kw * dw, kw * dw + sw * (out_w - 1) + 1, sw)
-        return self.image(planes)[..., rows, columns]
+        padded_w = self.padded_shape[1]
+        batch_step, channel_step, step = planes.strides
+        if step != planes.itemsize:
+            raise ValueError("`planes` must be contiguous along its last axis.")
+        return np.lib.stride_tricks.as_strided(
+            planes,
+            shape=(planes.shape[1], *self.kernel_size, planes.shape[0], self.output_shape[0],
+                   self.row_width),
+            strides=(channel_step, dh * padded_w * step, dw * step, batch_step,
+                     sh * padded_w * step, sw * step),
+            writeable=writeable,
+        )  # fmt: skip
 
 
 def im2col(planes: np.ndarray, layout: ColumnLayout, out: np.ndarray | None = None) -> np.ndarray:
@@ -136,8 +147,8 @@ def im2col(planes: np.ndarray, layout: ColumnLayout, out: np.ndarray | None = No
         Padded input (see :meth:`ColumnLayout.new_planes` and :meth:`ColumnLayout.image`).
     layout : ColumnLayout
     out : ndarray, optional
-        Contiguous buffer of at least ``C * KH * KW * N * layout.positions`` elements to
-        write into (the columns are a view of its start).
+        1-D buffer of at least ``C * KH * KW * N * layout.positions`` elements to write
+        into (the columns are a view of its start).
 
     Returns
     -------
@@ -156,13 +167,11 @@ def im2col(planes: np.ndarray, layout: ColumnLayout, out: np.ndarray | None = No
     """
     batch, channels = planes.shape[:2]
     kh, kw = layout.kernel_size
-    shape = (channels, kh, kw, batch) + (layout.output_shape[0], layout.row_width)
-    size = int(np.prod(shape))
-    cols = np.empty(shape, planes.dtype) if out is None else out.ravel()[:size].reshape(shape)
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, i, j] = layout.windows(planes, i, j).transpose(1, 0, 2, 3)
-    return cols.reshape(channels * kh * kw, batch * layout.positions)
+    rows, columns = channels * kh * kw, batch * layout.positions
+    cols = np.empty((rows, columns), planes.dtype) if out is None else out[: rows * columns]
+    windows = layout.windows(planes)
+    cols.reshape(windows.shape)[...] = windows
+    return cols.reshape(rows, columns)
 
 
 def col2im(cols: np.ndarray, layout: ColumnLayout, planes: np.ndarray) -> np.ndarray:
@@ -185,14 +194,14 @@ def col2im(cols: np.ndarray, layout: ColumnLayout, planes: np.ndarray) -> np.nda
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    batch, channels = planes.shape[:2]
     kh, kw = layout.kernel_size
-    out_h, out_w = layout.output_shape
-    cols = cols.reshape(channels, kh, kw, batch, out_h, layout.row_width)
+    out_w = layout.output_shape[1]
+    windows = layout.windows(planes, writeable=True)
+    cols = cols.reshape(windows.shape)
     cols[..., out_w:] = 0  # full rows: keep the thrown-away columns out of the sum
     for i in range(kh):
-        for j in range(kw):
-            window = layout.windows(planes, i, j).transpose(1, 0, 2, 3)
+        for j in range(kw):  # the windows at one offset do not overlap each other
+            window = windows[:, i, j]
             window += cols[:, i, j]  # not window[...] += (that copies the sum back again)
     return planes
 
