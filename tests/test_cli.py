@@ -1,20 +1,11 @@
 """The command line, run as a user runs it: through a subprocess."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
+from checks.cli import cnnlab
 from cnnlab.data import demo_image
 from cnnlab.imageio import read_image, write_image
-
-
-def cnnlab(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "cnnlab", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, timeout=120,
-    )  # fmt: skip
 
 
 @pytest.fixture

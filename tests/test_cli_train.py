@@ -1,21 +1,13 @@
 """`cnnlab train` and `cnnlab predict` end to end, through a subprocess."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from checks.cli import cnnlab
 from cnnlab.data import shapes
 from cnnlab.imageio import write_image
-
-
-def cnnlab(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "cnnlab", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, timeout=300,
-    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -65,6 +65,18 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def _check_position(name: str, value: Any, length: int, description: str) -> int:
+    """An int in ``[-length, length)`` (Python's negative indexing), returned non-negative."""
+    message = f"`{name}` must be {description}, in [{-length}, {length - 1}]. " + received(
+        **{name: value}
+    )
+    if not _is_int(value):
+        raise TypeError(message)
+    if not -length <= value < length:
+        raise ValueError(message)
+    return int(value) % length
+
+
 def check_int_tuple(
     name: str, value: Any, n: int, *, minimum: int = 1, description: str | None = None
 ) -> tuple[int, ...]:
@@ -264,15 +276,7 @@ def check_axis(name: str, value: Any, ndim: int) -> int:
     ...
     ValueError: `dim` must be an axis of an input with 2 dimensions, in [-2, 1]. Received: dim=2.
     """
-    message = (
-        f"`{name}` must be an axis of an input with {ndim} dimensions, in [{-ndim}, {ndim - 1}]. "
-        f"{received(**{name: value})}"
-    )
-    if not _is_int(value):
-        raise TypeError(message)
-    if not -ndim <= value < ndim:
-        raise ValueError(message)
-    return int(value) % ndim
+    return _check_position(name, value, ndim, f"an axis of an input with {ndim} dimensions")
 
 
 def check_real(name: str, value: Any) -> float:
@@ -481,15 +485,7 @@ def check_index(name: str, value: Any, length: int, what: str = "the sequence") 
     ...
     ValueError: `sample` must be an index into the batch, in [-4, 3]. Received: sample=4.
     """
-    message = (
-        f"`{name}` must be an index into {what}, in [{-length}, {length - 1}]. "
-        f"{received(**{name: value})}"
-    )
-    if not _is_int(value):
-        raise TypeError(message)
-    if not -length <= value < length:
-        raise ValueError(message)
-    return int(value) % length
+    return _check_position(name, value, length, f"an index into {what}")
 
 
 def check_shape(name: str, value: Any, example: str = "(1, 28, 28)") -> tuple[int, ...]:
