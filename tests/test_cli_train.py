@@ -80,3 +80,14 @@ def test_the_demo_network_reaches_95_percent_on_shapes(tmp_path):
     result = training_tour(tmp_path, console=Console(quiet=True), quiet=True)
     assert result.test_accuracy >= 0.95
     assert np.isfinite(result.history.train_loss).all()
+
+
+def test_train_ising_estimates_the_critical_temperature(tmp_path):
+    """The physics experiment at a small lattice: the estimate lands near Tc = 2.269."""
+    result = cnnlab("train", "ising", "--size", "16", "--out", tmp_path / "ising",
+                    env={"CNNLAB_DATA": str(tmp_path / "cache")})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "ising" / "result.json").read_text())
+    assert 2.1 < summary["tc_estimate"] < 2.5
+    assert (tmp_path / "ising" / "phases.png").exists()
+    assert "2.269" in result.stdout

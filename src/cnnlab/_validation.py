@@ -533,3 +533,21 @@ def check_box(name: str, value: Any) -> tuple[int, int, int, int]:
     if top >= bottom or left >= right:
         raise ValueError(message)
     return top, bottom, left, right
+
+
+def check_even_int(name: str, value: Any, *, minimum: int = 2) -> int:
+    """An even int of at least ``minimum`` (a lattice that splits into two sublattices).
+
+    >>> check_even_int("size", 16, minimum=4)
+    16
+    >>> check_even_int("size", 15, minimum=4)
+    Traceback (most recent call last):
+    ...
+    ValueError: `size` must be an even int >= 4. Received: size=15.
+    """
+    message = f"`{name}` must be an even int >= {minimum}. {received(**{name: value})}"
+    if not _is_int(value):
+        raise TypeError(message)
+    if value < minimum or value % 2:
+        raise ValueError(message)
+    return int(value)

@@ -7,21 +7,25 @@ from pathlib import Path
 
 from ..jobs import DATASETS, train_classifier
 from ..models import ARCHITECTURES
+from .physics import PHYSICS, run_physics
 
-HELP = "train a CNN on a dataset (shapes, mnist, fashion-mnist, cifar10 or an image folder)"
+HELP = (
+    "train a CNN on a dataset (shapes, mnist, fashion-mnist, cifar10 or an image folder), "
+    "or run a physics experiment (ising)"
+)
 
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("train", help=HELP, description=HELP[0].upper() + HELP[1:])
-    parser.add_argument("dataset", help=f"one of {', '.join(DATASETS)}, or a folder path "
-                        "with one sub-folder of images per class")  # fmt: skip
+    parser.add_argument("dataset", help=f"one of {', '.join(DATASETS + PHYSICS)}, or a folder "
+                        "path with one sub-folder of images per class")  # fmt: skip
     parser.add_argument("--model", default="lenet5", choices=tuple(ARCHITECTURES))
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--size", type=int, default=None,
-                        help="image size for shapes and folders (default 28)")  # fmt: skip
+                        help="image size (28), or the lattice size for ising (32)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: cnnlab-<dataset>)")  # fmt: skip
     parser.add_argument("--resume", action="store_true",
@@ -30,6 +34,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.dataset in PHYSICS:
+        return run_physics(args.dataset, args)
     out = args.out or Path(f"cnnlab-{Path(args.dataset).name}")
     train_classifier(
         args.dataset,
