@@ -10,11 +10,25 @@ optim       optimizers (SGD, Adam, AdamW) and learning-rate schedules (StepLR, C
 train       fit (progress bars, checkpoints, resume, early stopping), evaluate, predict_proba
 models      architectures: lenet5, small_vgg
 inspect     summary (shapes, parameters, MACs, receptive fields), activations, saliency, Grad-CAM
+physics     the 2-D Ising model (sampler, exact results) and the CNN estimate of Tc
+weights     PyTorch .pth files read without torch or pickle code; the published ImageNet weights
+guessing    the image guesser: ImageNet classes, preprocessing, test-time augmentation
 save        save / load_weights: a model's weights as .safetensors under PyTorch's key names
+guess       guess(image): "Image prediction: ping-pong ball / Confidence: 100.0%"
 """
 
 from .serialization import load_weights, save
 
 __version__ = "0.1.0"
 
-__all__ = ["load_weights", "save"]
+__all__ = ["guess", "load_weights", "save"]
+
+
+def guess(image, model: str = "resnext50_32x4d", weights=None, top: int = 5, tta: bool = False):
+    """Guess what an image shows, like the lecture's bot; see `cnnlab.guessing.guess`.
+
+    Imported on first use, so ``import cnnlab`` stays quick.
+    """
+    from .guessing import guess as guess_image
+
+    return guess_image(image, model=model, weights=weights, top=top, tta=tta)

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..train import TrainingInterrupted
-from . import demo, draw, filter, kernels, predict, show, summary, train
+from . import demo, draw, filter, guess, kernels, predict, show, summary, train, weights
 from .errors import UsageError
 
-COMMANDS = (demo, train, predict, summary, show, draw, filter, kernels)
+COMMANDS = (demo, train, predict, guess, weights, summary, show, draw, filter, kernels)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from ..viz import activation_maps_per_layer, conv_kernels
 from .bundle import TrainedModel, load_trained
 
 DEFAULT_INPUTS = {"lenet5": (1, 28, 28), "small_vgg": (3, 32, 32)}
+IMAGENET_INPUT = (3, 224, 224)  # every other architecture of the zoo
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
@@ -50,7 +51,7 @@ def resolve_model(spec: str | Path, input_shape: tuple[int, ...] | None = None) 
     """A zoo name (``lenet5``, ``small_vgg``) or a weights file written by ``cnnlab train``."""
     name = str(spec)
     if name in ARCHITECTURES:
-        shape = tuple(input_shape or DEFAULT_INPUTS[name])
+        shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
         model = build_model(name, in_channels=shape[0], input_size=shape[-1], rng=0)
         return NamedModel(model, shape, name)
     if Path(name).suffix == ".safetensors" or Path(name).exists():

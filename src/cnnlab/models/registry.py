@@ -6,10 +6,26 @@ from typing import Any
 
 from .._validation import check_choice
 from ..nn import Module
+from .alexnet_vgg import alexnet, vgg16
 from .lenet import lenet5
+from .mobilenet import mobilenet_v2
+from .resnet import resnet18, resnet34, resnet50, resnext50_32x4d, resnext101_32x8d
+from .squeezenet import squeezenet1_1
 from .vgg import small_vgg
 
-ARCHITECTURES = {"lenet5": lenet5, "small_vgg": small_vgg}
+ARCHITECTURES = {
+    "lenet5": lenet5,
+    "small_vgg": small_vgg,
+    "resnet18": resnet18,
+    "resnet34": resnet34,
+    "resnet50": resnet50,
+    "resnext50_32x4d": resnext50_32x4d,
+    "resnext101_32x8d": resnext101_32x8d,
+    "mobilenet_v2": mobilenet_v2,
+    "squeezenet1_1": squeezenet1_1,
+    "alexnet": alexnet,
+    "vgg16": vgg16,
+}
 
 
 def build_model(name: str, **kwargs: Any) -> Module:

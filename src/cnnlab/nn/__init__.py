@@ -9,12 +9,15 @@ Dense, normalisation, dropout
 Losses (called as ``loss(logits, targets)``, then ``loss.backward()``)
     CrossEntropyLoss, MSELoss, BCEWithLogitsLoss
 Activations
-    ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax
+    ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax
 Pooling
-    MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d
+    MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
+    AdaptiveAvgPool2dGrid (any output size)
 """
 
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .adaptive_pooling import AdaptiveAvgPool2dGrid
+from .clamp import ReLU6
 from .containers import Residual, Sequential
 from .conv import Conv1d, Conv2d
 from .dropout import Dropout

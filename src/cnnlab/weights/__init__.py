@@ -1,0 +1,24 @@
+"""Weights files: reading torch checkpoints safely, and the published ImageNet weights.
+
+load_pth        a torch ``.pth`` state dict as NumPy arrays, without torch or pickle code
+load_state      a state dict from ``.pth`` / ``.pt`` / ``.bin`` or ``.safetensors``, by suffix
+load_state_into fill a model from a weights file (a missing num_batches_tracked is fine)
+KNOWN_WEIGHTS   torchvision's ResNet / ResNeXt ImageNet files: URL, hash prefix, preprocessing
+fetch_weights   a known file from the cache, downloaded and checked when missing
+"""
+
+from .pth import UnsafeCheckpointError, load_pth
+from .state import load_state, load_state_into
+from .zoo import KNOWN_WEIGHTS, KnownWeights, fetch_weights, known_weights, weights_path
+
+__all__ = [
+    "KNOWN_WEIGHTS",
+    "KnownWeights",
+    "UnsafeCheckpointError",
+    "fetch_weights",
+    "known_weights",
+    "load_pth",
+    "load_state",
+    "load_state_into",
+    "weights_path",
+]

@@ -1,0 +1,94 @@
+"""A state dict from a weights file of either kind, and loading it into a model.
+
+``.pth`` / ``.pt`` / ``.bin`` files are torch checkpoints, read by :func:`load_pth` (no
+torch, no pickle code); ``.safetensors`` files are read with safetensors' NumPy API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import safetensors.numpy
+from safetensors import SafetensorError
+
+from ..nn import Module
+from ..nn.module import shape_problems
+from .pth import load_pth
+
+TORCH_SUFFIXES = (".pth", ".pt", ".bin", ".ckpt")
+BATCHES_TRACKED = "num_batches_tracked"
+
+
+def load_state(path: str | Path) -> dict[str, np.ndarray]:
+    """Read the tensors of a weights file, by its suffix: torch checkpoint or safetensors.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.pth``, ``.pt``, ``.bin`` or ``.ckpt`` (torch's zip format) or ``.safetensors``.
+
+    Returns
+    -------
+    dict of str to ndarray
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "w.safetensors")
+    >>> safetensors.numpy.save_file({"fc.bias": np.zeros(3, np.float32)}, path)
+    >>> load_state(path)
+    {'fc.bias': array([0., 0., 0.], dtype=float32)}
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (*TORCH_SUFFIXES, ".safetensors"):
+        raise ValueError(
+            "A weights file must end in .safetensors or one of "
+            f"{', '.join(TORCH_SUFFIXES)}. Received: path={str(path)!r}."
+        )
+    if suffix != ".safetensors":
+        return load_pth(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No such weights file: {path}")
+    try:
+        return dict(safetensors.numpy.load_file(path))
+    except SafetensorError as error:
+        raise ValueError(f"{path} is not a safetensors file (or it is damaged): {error}") from error
+
+
+def load_state_into(model: Module, path: str | Path, strict: bool = True) -> Module:
+    """Fill ``model`` with the weights in ``path`` (see :func:`load_state`); return it.
+
+    Names and shapes must match the model's ``state_dict()`` exactly, with one
+    tolerance: a BatchNorm ``num_batches_tracked`` counter missing from the file is kept
+    at the model's value (it is a training statistic that inference never reads, and some
+    exporters drop it). A counter the model lacks is ignored the same way.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from cnnlab.nn import BatchNorm2d
+    >>> path = os.path.join(tempfile.mkdtemp(), "bn.safetensors")
+    >>> ones = np.ones(2, np.float32)
+    >>> safetensors.numpy.save_file(
+    ...     {"weight": 2 * ones, "bias": ones, "running_mean": ones, "running_var": ones}, path)
+    >>> load_state_into(BatchNorm2d(2), path).weight.data
+    array([2., 2.], dtype=float32)
+    """
+    state = load_state(path)
+    expected = model.state_dict()
+    for name, value in expected.items():
+        if name.rsplit(".", 1)[-1] == BATCHES_TRACKED and name not in state:
+            state[name] = np.asarray(value)
+    for name in list(state):
+        if name.rsplit(".", 1)[-1] == BATCHES_TRACKED and name not in expected:
+            del state[name]
+    problems = shape_problems({k: np.shape(v) for k, v in expected.items()}, state, strict)
+    if problems:
+        raise ValueError(
+            f"The weights in {path} do not match {type(model).__name__}:\n  "
+            + "\n  ".join(problems)
+        )
+    model.load_state_dict(state, strict=strict)
+    return model
