@@ -1,0 +1,73 @@
+"""ImageNet inference (forward only), cnnlab vs PyTorch on the same weights, in one run.
+
+resnext50_32x4d and resnet18 on 1x3x224x224 and 8x3x224x224. The torch networks are the
+references the tests build from torch.nn pieces (tests/models/torch_zoo.py; torchvision is
+not needed), filled with cnnlab's weights through the shared state-dict key names. Prints
+the median milliseconds, the cnnlab/torch ratio and cnnlab's peak memory (tracemalloc).
+
+    python benchmarks/inference.py [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+from cnnlab.models import build_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from models.torch_zoo import BasicBlock, Bottleneck, ResNet  # noqa: E402  (the torch reference lives with the tests)
+
+TORCH_BUILDS = {
+    "resnet18": lambda: ResNet(BasicBlock, [2, 2, 2, 2]),
+    "resnext50_32x4d": lambda: ResNet(Bottleneck, [3, 4, 6, 3], groups=32, width_per_group=4),
+}
+
+
+def median_ms(run, repeats: int) -> float:
+    run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(min(threads, 2))
+    print(f"torch threads {torch.get_num_threads()}, median of {args.repeats} runs")
+    print(f"{'model':<17} {'batch':>5} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} "
+          f"{'cnnlab peak MB':>15}")  # fmt: skip
+    for name, build_torch in TORCH_BUILDS.items():
+        model = build_model(name, rng=0).eval()
+        net = build_torch().eval()
+        net.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
+        for batch in (1, 8):
+            x = np.random.default_rng(0).standard_normal((batch, 3, 224, 224)).astype(np.float32)
+            ours = median_ms(lambda: model(x), args.repeats)  # noqa: B023
+            with torch.no_grad():
+                xt = torch.from_numpy(x)
+                theirs = median_ms(lambda: net(xt), args.repeats)  # noqa: B023
+            tracemalloc.start()
+            model(x)
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            print(f"{name:<17} {batch:>5} {ours:>10.1f} {theirs:>9.1f} {ours / theirs:>6.2f} "
+                  f"{peak:>15.1f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
