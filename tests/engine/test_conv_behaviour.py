@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import cnnlab.functional.conv as conv_module
 from cnnlab import nn
 from cnnlab.functional import conv1d, conv2d, conv_backward
 
@@ -246,3 +247,23 @@ def test_a_grad_out_of_the_wrong_shape_is_refused():
     layer(np.zeros((1, 1, 5, 5), dtype=np.float32))
     with pytest.raises(ValueError, match="`grad_out` and `output` must have the same shape"):
         layer.backward(np.zeros((1, 2, 4, 4), dtype=np.float32))
+
+
+@pytest.mark.parametrize(
+    ("c_out", "stride", "keep_columns"),
+    [(3, 1, True), (3, 1, False), (8, 1, True), (8, 1, False), (3, 2, False)],
+    ids=["by-conv-kept", "by-conv-rebuilt", "col2im-kept", "col2im-rebuilt", "strided"],
+)
+def test_backward_twice_from_one_forward_gives_the_same_gradients(
+    c_out, stride, keep_columns, monkeypatch
+):
+    if not keep_columns:
+        monkeypatch.setattr(conv_module, "KEEP_COLS_BYTES", 0)
+    rng = np.random.default_rng(7)
+    x, weight = rng.standard_normal((2, 3, 8, 8)), rng.standard_normal((c_out, 3, 3, 3))
+    y, ctx = conv2d(x, weight, stride=stride, padding=1)
+    assert (ctx.cols is not None) == keep_columns
+    grad = rng.standard_normal(y.shape)
+    first, second = conv_backward(grad, ctx), conv_backward(grad, ctx)
+    for a, b, name in zip(first[:2], second[:2], ["input", "weight"]):
+        np.testing.assert_array_equal(a, b, err_msg=name)

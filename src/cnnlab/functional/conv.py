@@ -12,10 +12,11 @@ the weight flattened to ``W`` of shape ``(C_out, C_in * KH * KW)``::
 With ``groups`` the channels split into independent groups and each product is a
 batched matmul over the groups. 1-D convolution is 2-D with ``H = 1``.
 
-The batch runs in chunks whose columns fit in cache, so ``cols`` never exists whole (for
-a 3x3 kernel it is nine times the input): backward rebuilds each chunk's columns from
-the padded input kept in the context, which is cheaper than storing them. Big scratch
-arrays come from a :class:`~cnnlab.functional.im2col.Workspace` that a layer reuses.
+The batch runs in chunks whose columns fit in cache, so a large ``cols`` never exists
+whole (for a 3x3 kernel it is nine times the input): backward rebuilds each chunk's
+columns from the padded input kept in the context, which is cheaper than storing them.
+Only small layers keep their columns for backward. Big scratch arrays come from a
+:class:`~cnnlab.functional.im2col.Workspace` that a layer reuses from step to step.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ IntOrTuple = int | tuple[int, ...]
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
 WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
 CHUNK_BYTES = 4 << 20  # columns of one chunk of the batch: small enough to stay in cache
+KEEP_COLS_BYTES = 8 << 20  # up to this size forward keeps all columns for backward
 # col2im adds into strided views, which NumPy does about three times slower than it copies
 # them; im2col of grad_out copies C_out / C_in times more. Measured on LeNet-5 and VGG.
 COL2IM_COST = 2
@@ -57,6 +59,7 @@ class ConvContext(NamedTuple):
     input_shape: tuple[int, ...]  # as given: (N, C, L) or (N, C, H, W)
     has_bias: bool
     workspace: Workspace  # scratch buffers, shared with backward
+    cols: np.ndarray | None  # all columns, in chunk order, when forward kept them
 
 
 def conv2d(
@@ -167,37 +170,42 @@ def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode
     weight = weight.astype(dtype, copy=False)
     bias = None if bias is None else bias.astype(dtype, copy=False)
     workspace = Workspace() if workspace is None else workspace
-    y, layout, planes = _forward(
-        x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, "planes"
+    y, layout, planes, cols = _forward(
+        x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, ""
     )
     ctx = ConvContext(
         layout, planes, weight, groups, pairs, padding_mode, input_shape, bias is not None,
-        workspace,
+        workspace, cols,
     )  # fmt: skip
     return (y if dims == 2 else y[:, :, 0]), ctx
 
 
-def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, name):
-    """Convolve checked 2-D arguments; returns the output, the layout and the input planes.
+def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, prefix):
+    """Convolve checked 2-D arguments.
 
-    The padded input goes into the workspace buffer ``name``.
+    Returns the output, the layout, the input planes and all the columns when they are
+    small enough to keep (else None). Workspace buffers are named with ``prefix``:
+    backward's own convolution must not overwrite what the context holds.
     """
     (batch, channels), c_out = x.shape[:2], weight.shape[0]
     padded = tuple(n + b + a for n, (b, a) in zip(x.shape[2:], pairs, strict=True))
     layout = ColumnLayout.create(padded, weight.shape[2:], stride, dilation)
     size = batch * channels * layout.plane_size
-    planes = layout.new_planes(batch, channels, x.dtype, workspace.get(name, size, x.dtype))
+    buffer = workspace.get(prefix + "planes", size, x.dtype)
+    planes = layout.new_planes(batch, channels, x.dtype, buffer)
     pad(x, pairs, padding_mode, out=layout.image(planes))
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
     rows_per_group = w_groups.shape[2]
     chunk = min(batch, _chunk_size(rows_per_group * groups, layout, x.itemsize))
-    columns = chunk * layout.positions
-    cols_buffer = workspace.get("cols", rows_per_group * groups * columns, x.dtype)
-    rows_buffer = workspace.get("rows", c_out * columns, x.dtype)
+    per_image = rows_per_group * groups * layout.positions
+    keep = not prefix and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
+    cols_buffer = workspace.get(prefix + "cols", per_image * (batch if keep else chunk), x.dtype)
+    rows_buffer = workspace.get(prefix + "rows", c_out * chunk * layout.positions, x.dtype)
     y = np.empty((batch, c_out) + layout.output_shape, x.dtype)
     for start in range(0, batch, chunk):
         part = slice(start, start + chunk)
-        cols = im2col(planes[part], layout, out=cols_buffer)  # (K, n * positions)
+        out = cols_buffer[start * per_image :] if keep else cols_buffer
+        cols = im2col(planes[part], layout, out=out)  # (K, n * positions)
         cols = cols.reshape(groups, rows_per_group, -1)
         rows = rows_buffer[: c_out * cols.shape[2]].reshape(groups, c_out // groups, -1)
         np.matmul(w_groups, cols, out=rows)
@@ -205,7 +213,7 @@ def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, wor
         if bias is not None:
             rows += bias[:, None]
         rows_to_image(rows, layout, y[part])
-    return y, layout, planes
+    return y, layout, planes, (cols_buffer if keep else None)
 
 
 def _chunk_size(rows: int, layout: ColumnLayout, itemsize: int) -> int:
@@ -248,17 +256,22 @@ def conv_backward(
     rows_per_group = w_groups.shape[2]
     grad_w_t = np.zeros((groups, rows_per_group, c_out // groups), weight.dtype)  # dW.T
     grad_bias = np.zeros(c_out, weight.dtype) if ctx.has_bias else None
-    if not by_convolution:
+    chunk = min(batch, _chunk_size(rows_per_group * groups, layout, weight.itemsize))
+    per_image = rows_per_group * groups * layout.positions
+    cols_buffer = workspace.get("cols", per_image * chunk, weight.dtype)
+    rows_buffer = workspace.get("rows", c_out * chunk * layout.positions, weight.dtype)
+    if not by_convolution:  # col2im adds into zeroed planes
+        grad_cols_buffer = workspace.get("grad_cols", per_image * chunk, weight.dtype)
         grad_planes = workspace.get("grad_planes", ctx.planes.size, weight.dtype)
         grad_planes = grad_planes.reshape(ctx.planes.shape)
         grad_planes.fill(0)
-    chunk = min(batch, _chunk_size(rows_per_group * groups, layout, weight.itemsize))
-    columns = chunk * layout.positions
-    cols_buffer = workspace.get("cols", rows_per_group * groups * columns, weight.dtype)
-    rows_buffer = workspace.get("rows", c_out * columns, weight.dtype)
     for start in range(0, batch, chunk):
         part = slice(start, start + chunk)
-        cols = im2col(ctx.planes[part], layout, out=cols_buffer)
+        if ctx.cols is None:
+            cols = im2col(ctx.planes[part], layout, out=cols_buffer)
+        else:  # kept by forward, in the same chunks
+            images = min(chunk, batch - start)
+            cols = ctx.cols[start * per_image : (start + images) * per_image]
         cols = cols.reshape(groups, rows_per_group, -1)  # (G, K_g, n * positions)
         rows = image_to_rows(grad_out[part], layout, rows_buffer)  # (C_out, n * positions)
         if grad_bias is not None:
@@ -266,7 +279,8 @@ def conv_backward(
         rows = rows.reshape(groups, c_out // groups, -1)
         grad_w_t += np.matmul(cols, rows.transpose(0, 2, 1))
         if not by_convolution:
-            grad_cols = np.matmul(w_groups.transpose(0, 2, 1), rows, out=cols)
+            grad_cols = grad_cols_buffer[: cols.size].reshape(cols.shape)
+            np.matmul(w_groups.transpose(0, 2, 1), rows, out=grad_cols)
             col2im(grad_cols.reshape(-1, rows.shape[2]), layout, grad_planes[part])
 
     if by_convolution:
@@ -294,8 +308,8 @@ def _input_gradient_by_convolution(grad_out: np.ndarray, ctx: ConvContext) -> np
         pairs = tuple((s - b, s - a) for s, (b, a) in zip(spans, ctx.padding, strict=True))
     else:  # the whole padded input, then fold the border back (pad's adjoint)
         pairs = tuple((s, s) for s in spans)
-    grad, _, _ = _forward(
+    grad, _, _, _ = _forward(
         grad_out, np.ascontiguousarray(flipped), None, (1, 1), pairs, ctx.layout.dilation,
-        groups, "zeros", ctx.workspace, "grad_planes",
+        groups, "zeros", ctx.workspace, "grad_",
     )  # fmt: skip
     return grad if direct else pad_backward(grad, ctx.padding, ctx.padding_mode)

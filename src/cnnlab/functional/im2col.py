@@ -27,7 +27,8 @@ import numpy as np
 
 from ._shapes import conv_output_size
 
-FULL_ROWS_MIN_USE = 0.7  # full rows only when at least this share of each row is output
+FULL_ROWS_MIN_USE = 0.8  # full rows only when this share of each row is output (measured:
+# 28 of 32 and 32 of 34 gain, 10 of 14 loses)
 
 
 @dataclass(frozen=True)
