@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+import cnnlab.functional.conv as conv_module
 from checks.torch_reference import assert_matches_torch
 from cnnlab import nn
 
@@ -126,6 +127,27 @@ def test_conv1d_batch_of_one_without_bias_matches_torch(dtype):
     ours, theirs = pair(nn.Conv1d, torch.nn.Conv1d, 3, 2, 4, bias=False, padding="same")
     x = np.random.default_rng(6).standard_normal((1, 3, 9))
     assert_matches_torch(ours, theirs, x, dtype)
+
+
+@pytest.mark.parametrize("padding_mode", PADDING_MODES)
+@pytest.mark.parametrize("stride", [1, 2])
+def test_one_image_per_chunk_matches_torch(stride, padding_mode, monkeypatch):
+    # Chunks of one image, columns rebuilt in backward: the path of large layers.
+    monkeypatch.setattr(conv_module, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(conv_module, "KEEP_COLS_BYTES", 0)
+    ours, theirs = pair(
+        nn.Conv2d,
+        torch.nn.Conv2d,
+        4,
+        6,
+        3,
+        stride=stride,
+        padding=1,
+        padding_mode=padding_mode,
+        groups=2,
+    )
+    x = np.random.default_rng(8).standard_normal((3, 4, 7, 9))
+    assert_matches_torch(ours, theirs, x, np.float64)
 
 
 def test_a_batch_larger_than_one_chunk_matches_torch():

@@ -250,17 +250,17 @@ def test_a_grad_out_of_the_wrong_shape_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("c_out", "stride", "keep_columns"),
-    [(3, 1, True), (3, 1, False), (8, 1, True), (8, 1, False), (3, 2, False)],
-    ids=["by-conv-kept", "by-conv-rebuilt", "col2im-kept", "col2im-rebuilt", "strided"],
+    ("stride", "keep_columns"),
+    [(1, True), (1, False), (2, True), (2, False)],
+    ids=["shifted-col2im-kept", "shifted-col2im-rebuilt", "col2im-kept", "col2im-rebuilt"],
 )
 def test_backward_twice_from_one_forward_gives_the_same_gradients(
-    c_out, stride, keep_columns, monkeypatch
+    stride, keep_columns, monkeypatch
 ):
     if not keep_columns:
         monkeypatch.setattr(conv_module, "KEEP_COLS_BYTES", 0)
     rng = np.random.default_rng(7)
-    x, weight = rng.standard_normal((2, 3, 8, 8)), rng.standard_normal((c_out, 3, 3, 3))
+    x, weight = rng.standard_normal((2, 3, 8, 8)), rng.standard_normal((4, 3, 3, 3))
     y, ctx = conv2d(x, weight, stride=stride, padding=1)
     assert (ctx.cols is not None) == keep_columns
     grad = rng.standard_normal(y.shape)

@@ -34,7 +34,16 @@ from .._validation import (
     received,
 )
 from ._shapes import conv_output_size
-from .im2col import ColumnLayout, Workspace, col2im, im2col, image_to_rows, rows_to_image
+from .im2col import (
+    ColumnLayout,
+    Workspace,
+    col2im,
+    im2col,
+    image_to_plane_rows,
+    image_to_rows,
+    rows_to_image,
+    shifted_col2im,
+)
 from .padding import PADDING_MODES, ConvPadding, conv_padding, pad, pad_backward
 
 IntOrTuple = int | tuple[int, ...]
@@ -42,9 +51,6 @@ LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
 WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
 CHUNK_BYTES = 4 << 20  # columns of one chunk of the batch: small enough to stay in cache
 KEEP_COLS_BYTES = 8 << 20  # up to this size forward keeps all columns for backward
-# col2im adds into strided views, which NumPy does about three times slower than it copies
-# them; im2col of grad_out copies C_out / C_in times more. Measured on LeNet-5 and VGG.
-COL2IM_COST = 2
 
 
 class ConvContext(NamedTuple):
@@ -226,11 +232,9 @@ def conv_backward(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Gradients of :func:`conv2d` or :func:`conv1d` with respect to input, weight, bias.
 
-    With stride 1 the input gradient is itself a convolution: of ``grad_out``, padded by
-    ``dilation * (kernel_size - 1)`` less the forward padding, with the kernel flipped
-    and its channel axes swapped. That runs through the same im2col and matrix product
-    as the forward pass and is used unless there are many more output than input
-    channels (the first layer); otherwise ``col2im(W.T @ dy)`` gives it.
+    Chunk by chunk: ``dW += dy @ cols.T`` and ``dx = col2im(W.T @ dy)``; with stride 1
+    the col2im is :func:`~cnnlab.functional.im2col.shifted_col2im`. The gradient of the
+    padded input is then folded back by :func:`~cnnlab.functional.padding.pad_backward`.
 
     Parameters
     ----------
@@ -245,48 +249,74 @@ def conv_backward(
     grad_bias : ndarray, shape (C_out,), or None when the forward had no bias
     """
     layout, weight, groups, workspace = ctx.layout, ctx.weight, ctx.groups, ctx.workspace
-    (batch, channels), c_out = ctx.planes.shape[:2], weight.shape[0]
+    (batch, channels), (c_out, c_group, kh, kw) = ctx.planes.shape[:2], weight.shape
     out_h, out_w = layout.output_shape
     expected = (batch, c_out) + ((out_h, out_w) if len(ctx.input_shape) == 4 else (out_w,))
     check_same_shape("grad_out", np.asarray(grad_out), "output", np.broadcast_to(0.0, expected))
     grad_out = np.asarray(grad_out, dtype=weight.dtype).reshape(batch, c_out, out_h, out_w)
-    by_convolution = layout.stride == (1, 1) and c_out <= COL2IM_COST * channels
-
+    dtype, shifted = weight.dtype, layout.stride == (1, 1)
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
-    rows_per_group = w_groups.shape[2]
-    grad_w_t = np.zeros((groups, rows_per_group, c_out // groups), weight.dtype)  # dW.T
-    grad_bias = np.zeros(c_out, weight.dtype) if ctx.has_bias else None
-    chunk = min(batch, _chunk_size(rows_per_group * groups, layout, weight.itemsize))
-    per_image = rows_per_group * groups * layout.positions
-    cols_buffer = workspace.get("cols", per_image * chunk, weight.dtype)
-    rows_buffer = workspace.get("rows", c_out * chunk * layout.positions, weight.dtype)
-    if not by_convolution:  # col2im adds into zeroed planes
-        grad_cols_buffer = workspace.get("grad_cols", per_image * chunk, weight.dtype)
-        grad_planes = workspace.get("grad_planes", ctx.planes.size, weight.dtype)
-        grad_planes = grad_planes.reshape(ctx.planes.shape)
-        grad_planes.fill(0)
+    if shifted:  # rows (kh, kw, c) for shifted_col2im
+        w_t = weight.reshape(groups, c_out // groups, c_group, kh, kw).transpose(0, 3, 4, 2, 1)
+    else:  # rows (c, kh, kw) for col2im
+        w_t = w_groups.transpose(0, 2, 1)
+    w_t = np.ascontiguousarray(w_t).reshape(groups, -1, c_out // groups)  # (G, K_g, C_out/G)
+
+    k_total = w_groups.shape[2] * groups  # C_in * KH * KW
+    chunk = min(batch, _chunk_size(k_total, layout, weight.itemsize))
+    per_image = k_total * layout.positions
+    grad_positions = layout.plane_size if shifted else layout.positions  # columns per image
+    cols_buffer = workspace.get("cols", per_image * chunk, dtype)
+    rows_buffer = workspace.get("rows", c_out * chunk * layout.positions, dtype)
+    grad_rows_buffer = workspace.get("grad_rows", c_out * chunk * grad_positions, dtype)
+    grad_cols_buffer = workspace.get("grad_cols", k_total * chunk * grad_positions, dtype)
+    grad_planes_buffer = workspace.get("grad_planes", ctx.planes.size, dtype)
+    if shifted:  # one chunk's gradient planes, channel-major
+        chunk_planes = workspace.get("chunk_planes", channels * chunk * layout.plane_size, dtype)
+    # Gradient of the padded input, or straight of the input for zero padding and stride 1.
+    direct = shifted and ctx.padding_mode == "zeros"
+    (top, _), (left, _) = ctx.padding
+    height, width = ctx.input_shape[2:] if len(ctx.input_shape) == 4 else (1, ctx.input_shape[2])
+    grad_image = (
+        np.empty((batch, channels, height, width), dtype)
+        if direct
+        else layout.image(grad_planes_buffer.reshape(ctx.planes.shape))
+    )
+    grad_w_t = np.zeros(w_groups.transpose(0, 2, 1).shape, dtype)  # dW, transposed
+    grad_bias = np.zeros(c_out, dtype) if ctx.has_bias else None
     for start in range(0, batch, chunk):
-        part = slice(start, start + chunk)
+        part, images = slice(start, start + chunk), min(chunk, batch - start)
         if ctx.cols is None:
             cols = im2col(ctx.planes[part], layout, out=cols_buffer)
         else:  # kept by forward, in the same chunks
-            images = min(chunk, batch - start)
             cols = ctx.cols[start * per_image : (start + images) * per_image]
-        cols = cols.reshape(groups, rows_per_group, -1)  # (G, K_g, n * positions)
+        cols = cols.reshape(groups, w_groups.shape[2], -1)  # (G, K_g, n * positions)
         rows = image_to_rows(grad_out[part], layout, rows_buffer)  # (C_out, n * positions)
         if grad_bias is not None:
             grad_bias += rows.sum(axis=1)
-        rows = rows.reshape(groups, c_out // groups, -1)
-        grad_w_t += np.matmul(cols, rows.transpose(0, 2, 1))
-        if not by_convolution:
-            grad_cols = grad_cols_buffer[: cols.size].reshape(cols.shape)
-            np.matmul(w_groups.transpose(0, 2, 1), rows, out=grad_cols)
-            col2im(grad_cols.reshape(-1, rows.shape[2]), layout, grad_planes[part])
+        grad_w_t += np.matmul(cols, rows.reshape(groups, c_out // groups, -1).transpose(0, 2, 1))
 
-    if by_convolution:
-        grad_input = _input_gradient_by_convolution(grad_out, ctx)
+        if shifted:
+            rows = _plane_rows(grad_out[part], rows, layout, grad_rows_buffer)
+        grad_cols = grad_cols_buffer[: k_total * images * grad_positions]
+        grad_cols = grad_cols.reshape(groups, w_t.shape[1], -1)
+        np.matmul(w_t, rows.reshape(groups, c_out // groups, -1), out=grad_cols)
+        if shifted:  # channel-major planes of this chunk
+            planes = chunk_planes[: channels * images * layout.plane_size]
+            planes = shifted_col2im(grad_cols, layout, planes.reshape(channels, images, -1))
+            planes = layout.image(planes).transpose(1, 0, 2, 3)  # (n, C, H_pad, W_pad)
+            grad_image[part] = (
+                planes[..., top : top + height, left : left + width] if direct else planes
+            )
+        else:
+            grad_planes = grad_planes_buffer.reshape(ctx.planes.shape)[part]
+            grad_planes.fill(0)
+            col2im(grad_cols.reshape(-1, grad_cols.shape[2]), layout, grad_planes)
+
+    if direct:
+        grad_input = grad_image
     else:
-        grad_input = pad_backward(layout.image(grad_planes), ctx.padding, ctx.padding_mode)
+        grad_input = pad_backward(grad_image, ctx.padding, ctx.padding_mode)
         grad_input = grad_input.copy() if ctx.padding_mode == "zeros" else grad_input
     grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
     if len(ctx.input_shape) == 3:
@@ -294,22 +324,16 @@ def conv_backward(
     return grad_input, grad_weight, grad_bias
 
 
-def _input_gradient_by_convolution(grad_out: np.ndarray, ctx: ConvContext) -> np.ndarray:
-    """The input gradient of a stride-1 convolution, as a convolution of ``grad_out``."""
-    weight, groups = ctx.weight, ctx.groups
-    c_out, c_group, kh, kw = weight.shape
-    flipped = weight.reshape(groups, c_out // groups, c_group, kh, kw)[..., ::-1, ::-1]
-    flipped = flipped.transpose(0, 2, 1, 3, 4).reshape(groups * c_group, c_out // groups, kh, kw)
-    spans = [d * (k - 1) for d, k in zip(ctx.layout.dilation, (kh, kw), strict=True)]
-    direct = ctx.padding_mode == "zeros" and all(
-        max(pair) <= span for pair, span in zip(ctx.padding, spans, strict=True)
-    )
-    if direct:  # only the input's own pixels: pad grad_out less by the forward padding
-        pairs = tuple((s - b, s - a) for s, (b, a) in zip(spans, ctx.padding, strict=True))
-    else:  # the whole padded input, then fold the border back (pad's adjoint)
-        pairs = tuple((s, s) for s in spans)
-    grad, _, _, _ = _forward(
-        grad_out, np.ascontiguousarray(flipped), None, (1, 1), pairs, ctx.layout.dilation,
-        groups, "zeros", ctx.workspace, "grad_",
-    )  # fmt: skip
-    return grad if direct else pad_backward(grad, ctx.padding, ctx.padding_mode)
+def _plane_rows(image: np.ndarray, rows: np.ndarray, layout: ColumnLayout, out: np.ndarray):
+    """``grad_out`` laid over whole planes for :func:`shifted_col2im` (stride 1).
+
+    With full rows the first ``H_out * W_pad`` places of a plane are exactly the
+    positions of ``rows`` (thrown-away columns already zero): one long copy per image.
+    """
+    if not layout.full_rows:
+        return image_to_plane_rows(image, layout, out)
+    channels, batch = rows.shape[0], image.shape[0]
+    planes = out[: channels * batch * layout.plane_size].reshape(channels, batch, -1)
+    planes[..., : layout.positions] = rows.reshape(channels, batch, -1)
+    planes[..., layout.positions :] = 0
+    return planes.reshape(channels, -1)

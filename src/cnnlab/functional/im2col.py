@@ -232,6 +232,56 @@ def image_to_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> n
     return grid.reshape(channels, -1)
 
 
+def image_to_plane_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
+    """``image`` ``(n, C, H_out, W_out)`` as rows ``(C, n * plane_size)`` in ``out``, for stride 1.
+
+    Output pixel ``(r, w)`` goes to plane position ``r * W_pad + w``, where its window
+    starts; every other position is zero. This is the column space of
+    :func:`shifted_col2im`. ``out`` is a buffer of at least ``C * n * plane_size`` elements.
+    """
+    batch, channels = image.shape[:2]
+    (out_h, out_w), padded_w = layout.output_shape, layout.padded_shape[1]
+    planes = out[: channels * batch * layout.plane_size].reshape(channels, batch, -1)
+    planes.fill(0)
+    grid = planes[..., : out_h * padded_w].reshape(channels, batch, out_h, padded_w)
+    grid[..., :out_w] = image.transpose(1, 0, 2, 3)
+    return planes.reshape(channels, -1)
+
+
+def shifted_col2im(cols: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
+    """col2im for stride 1, as ``KH * KW`` contiguous 1-D additions.
+
+    With stride 1 the element at offset ``(kh, kw)`` of a window lies ``kh * dh * W_pad +
+    kw * dw`` plane positions after the window's start. So when the columns are laid over
+    whole planes (:func:`image_to_plane_rows`) and the result is channel-major, adding an
+    offset's columns back is one shifted addition over the flattened planes, which NumPy
+    does several times faster than adding into strided windows. Columns shifted past the
+    end of a plane hold no output pixel, so they only ever add zeros to the next plane.
+
+    Parameters
+    ----------
+    cols : ndarray, shape (G, KH * KW * C_g, n * plane_size)
+        Per group, rows ordered ``(kh, kw, c)``; columns ``(n, plane position)``.
+    layout : ColumnLayout
+    out : ndarray, shape (G * C_g, n, plane_size)
+        Channel-major planes, overwritten with the result and returned.
+    """
+    groups = cols.shape[0]
+    kh, kw = layout.kernel_size
+    (dh, dw), padded_w = layout.dilation, layout.padded_shape[1]
+    flat = out.reshape(groups, -1)  # (G, C_g * n * plane_size)
+    size = flat.shape[1]
+    shifted = cols.reshape(groups, kh * kw, size)
+    for group in range(groups):
+        flat[group] = shifted[group, 0]
+        for index in range(1, kh * kw):
+            i, j = divmod(index, kw)
+            offset = i * dh * padded_w + j * dw
+            target = flat[group, offset:]
+            target += shifted[group, index, : size - offset]
+    return out
+
+
 class Workspace:
     """Scratch buffers kept between calls, so big arrays are not allocated every step.
 
