@@ -151,7 +151,7 @@ def test_one_image_per_chunk_matches_torch(stride, padding_mode, monkeypatch):
 
 
 def test_a_batch_larger_than_one_chunk_matches_torch():
-    # 64 images of 3x32x32 with 32 output channels: the batch is split into chunks.
+    # 64 images of 8x32x32: the batch is split into chunks of the default size.
     ours, theirs = pair(nn.Conv2d, torch.nn.Conv2d, 8, 8, 3, padding=1)
     x = np.random.default_rng(7).standard_normal((64, 8, 32, 32))
     assert_matches_torch(ours, theirs, x, np.float32, scale=4.0)

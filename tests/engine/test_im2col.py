@@ -3,15 +3,7 @@
 import numpy as np
 import pytest
 
-from cnnlab.functional.im2col import (
-    ColumnLayout,
-    col2im,
-    im2col,
-    image_to_plane_rows,
-    image_to_rows,
-    rows_to_image,
-    shifted_col2im,
-)
+from cnnlab.functional.im2col import ColumnLayout, col2im, im2col, shifted_col2im
 
 # (padded H, W), kernel, stride, dilation
 GEOMETRIES = [
@@ -112,23 +104,13 @@ def test_shifted_col2im_adds_the_same_windows_as_col2im(padded, kernel, dilation
     expected = col2im(
         windowed.reshape(3 * kh * kw, -1), layout, np.zeros((2, 3, layout.plane_size))
     )
-    per_offset = values.transpose(1, 2, 0, 3, 4, 5).reshape(kh * kw * 3, 2, out_h, out_w)
-    rows = np.concatenate(  # each (kh, kw, c) row laid over the planes
-        [
-            image_to_plane_rows(row[:, None], layout, np.empty(2 * layout.plane_size))
-            for row in per_offset
-        ]
-    )
+    # Laid over whole planes: each output pixel at its window's start, zeros elsewhere.
+    padded_w = layout.padded_shape[1]
+    rows = np.zeros((kh, kw, 3, 2, layout.plane_size))
+    grid = rows[..., : out_h * padded_w].reshape(kh, kw, 3, 2, out_h, padded_w)
+    grid[..., :out_w] = values.transpose(1, 2, 0, 3, 4, 5)
+    rows = rows.reshape(kh * kw * 3, -1)
     planes = shifted_col2im(rows[None], layout, np.empty((3, 2, layout.plane_size)))
     np.testing.assert_allclose(
         layout.image(planes).transpose(1, 0, 2, 3), layout.image(expected), rtol=1e-12, atol=1e-12
     )
-
-
-def test_rows_and_image_convert_both_ways_without_the_thrown_away_columns():
-    layout = ColumnLayout.create((6, 8), (3, 3), full_rows=True)
-    image = np.random.default_rng(3).standard_normal((2, 4) + layout.output_shape)
-    rows = image_to_rows(image, layout, np.empty(4 * 2 * layout.positions))
-    assert rows.shape == (4, 2 * layout.positions)
-    np.testing.assert_array_equal(rows.reshape(4, 2, 4, 8)[..., 6:], 0)
-    np.testing.assert_array_equal(rows_to_image(rows, layout, np.empty_like(image)), image)

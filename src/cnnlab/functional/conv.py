@@ -1,12 +1,11 @@
-"""Convolution (PyTorch's cross-correlation) forward and backward as matrix products.
+"""Convolution (PyTorch's cross-correlation) as one matrix product per chunk of images.
 
 With ``cols = im2col(padded input)`` of shape ``(C_in * KH * KW, N * H_out * W_out)`` and
 the weight flattened to ``W`` of shape ``(C_out, C_in * KH * KW)``::
 
-    forward          y  = W @ cols + b
-    weight gradient  dW = dy @ cols.T
+    forward          y  = W @ cols + b                      (this module)
+    weight gradient  dW = dy @ cols.T                       (conv_backward.py)
     input gradient   dx = col2im(W.T @ dy), folded by pad_backward
-                        = conv(dy, W flipped, channel axes swapped)   (stride 1)
     bias gradient    db = dy summed over batch and pixels
 
 With ``groups`` the channels split into independent groups and each product is a
@@ -21,8 +20,6 @@ Only small layers keep their columns for backward. Big scratch arrays come from 
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
 from .._validation import (
@@ -30,42 +27,20 @@ from .._validation import (
     check_float_array,
     check_int_tuple,
     check_positive_int,
-    check_same_shape,
     received,
 )
 from ._shapes import conv_output_size
-from .im2col import (
-    ColumnLayout,
-    Workspace,
-    col2im,
-    im2col,
-    image_to_plane_rows,
-    image_to_rows,
-    rows_to_image,
-    shifted_col2im,
-)
-from .padding import PADDING_MODES, ConvPadding, conv_padding, pad, pad_backward
+from .conv_backward import ConvContext, conv_backward
+from .im2col import ColumnLayout, Workspace, im2col
+from .padding import PADDING_MODES, ConvPadding, conv_padding, pad
+
+__all__ = ["ConvContext", "conv1d", "conv2d", "conv_backward", "conv_padding"]
 
 IntOrTuple = int | tuple[int, ...]
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
 WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
 CHUNK_BYTES = 4 << 20  # columns of one chunk of the batch: small enough to stay in cache
 KEEP_COLS_BYTES = 8 << 20  # up to this size forward keeps all columns for backward
-
-
-class ConvContext(NamedTuple):
-    """What :func:`conv_backward` needs from the forward pass (2-D form throughout)."""
-
-    layout: ColumnLayout
-    planes: np.ndarray  # padded input (N, C_in, layout.plane_size)
-    weight: np.ndarray  # (C_out, C_in / groups, KH, KW)
-    groups: int
-    padding: tuple[tuple[int, int], tuple[int, int]]  # (before, after) for H and W
-    padding_mode: str
-    input_shape: tuple[int, ...]  # as given: (N, C, L) or (N, C, H, W)
-    has_bias: bool
-    workspace: Workspace  # scratch buffers, shared with backward
-    cols: np.ndarray | None  # all columns, in chunk order, when forward kept them
 
 
 def conv2d(
@@ -176,37 +151,36 @@ def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode
     weight = weight.astype(dtype, copy=False)
     bias = None if bias is None else bias.astype(dtype, copy=False)
     workspace = Workspace() if workspace is None else workspace
-    y, layout, planes, cols = _forward(
-        x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, ""
+    y, layout, planes, chunk, cols = _forward(
+        x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace
     )
     ctx = ConvContext(
         layout, planes, weight, groups, pairs, padding_mode, input_shape, bias is not None,
-        workspace, cols,
+        workspace, chunk, cols,
     )  # fmt: skip
     return (y if dims == 2 else y[:, :, 0]), ctx
 
 
-def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, prefix):
+def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace):
     """Convolve checked 2-D arguments.
 
-    Returns the output, the layout, the input planes and all the columns when they are
-    small enough to keep (else None). Workspace buffers are named with ``prefix``:
-    backward's own convolution must not overwrite what the context holds.
+    Returns the output, the layout, the input planes, the images per chunk and all the
+    columns when they are small enough to keep (else None).
     """
     (batch, channels), c_out = x.shape[:2], weight.shape[0]
     padded = tuple(n + b + a for n, (b, a) in zip(x.shape[2:], pairs, strict=True))
     layout = ColumnLayout.create(padded, weight.shape[2:], stride, dilation)
     size = batch * channels * layout.plane_size
-    buffer = workspace.get(prefix + "planes", size, x.dtype)
+    buffer = workspace.get("planes", size, x.dtype)
     planes = layout.new_planes(batch, channels, x.dtype, buffer)
     pad(x, pairs, padding_mode, out=layout.image(planes))
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
     rows_per_group = w_groups.shape[2]
     chunk = min(batch, _chunk_size(rows_per_group * groups, layout, x.itemsize))
     per_image = rows_per_group * groups * layout.positions
-    keep = not prefix and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
-    cols_buffer = workspace.get(prefix + "cols", per_image * (batch if keep else chunk), x.dtype)
-    rows_buffer = workspace.get(prefix + "rows", c_out * chunk * layout.positions, x.dtype)
+    keep = batch * per_image * x.itemsize <= KEEP_COLS_BYTES
+    cols_buffer = workspace.get("cols", per_image * (batch if keep else chunk), x.dtype)
+    rows_buffer = workspace.get("rows", c_out * chunk * layout.positions, x.dtype)
     y = np.empty((batch, c_out) + layout.output_shape, x.dtype)
     for start in range(0, batch, chunk):
         part = slice(start, start + chunk)
@@ -218,8 +192,8 @@ def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, wor
         rows = rows.reshape(c_out, -1)  # (C_out, n * positions)
         if bias is not None:
             rows += bias[:, None]
-        rows_to_image(rows, layout, y[part])
-    return y, layout, planes, (cols_buffer if keep else None)
+        _rows_to_image(rows, layout, y[part])
+    return y, layout, planes, chunk, (cols_buffer if keep else None)
 
 
 def _chunk_size(rows: int, layout: ColumnLayout, itemsize: int) -> int:
@@ -227,113 +201,12 @@ def _chunk_size(rows: int, layout: ColumnLayout, itemsize: int) -> int:
     return max(1, CHUNK_BYTES // (rows * layout.positions * itemsize))
 
 
-def conv_backward(
-    grad_out: np.ndarray, ctx: ConvContext
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Gradients of :func:`conv2d` or :func:`conv1d` with respect to input, weight, bias.
+def _rows_to_image(rows: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
+    """Copy matmul rows ``(C, n * H_out * row_width)`` into ``out`` ``(n, C, H_out, W_out)``.
 
-    Chunk by chunk: ``dW += dy @ cols.T`` and ``dx = col2im(W.T @ dy)``; with stride 1
-    the col2im is :func:`~cnnlab.functional.im2col.shifted_col2im`. The gradient of the
-    padded input is then folded back by :func:`~cnnlab.functional.padding.pad_backward`.
-
-    Parameters
-    ----------
-    grad_out : ndarray, shape of the forward output
-    ctx : ConvContext
-        From the forward call.
-
-    Returns
-    -------
-    grad_input : ndarray, shape of the input
-    grad_weight : ndarray, shape of the weight
-    grad_bias : ndarray, shape (C_out,), or None when the forward had no bias
+    The thrown-away columns of full rows are left out.
     """
-    layout, weight, groups, workspace = ctx.layout, ctx.weight, ctx.groups, ctx.workspace
-    (batch, channels), (c_out, c_group, kh, kw) = ctx.planes.shape[:2], weight.shape
     out_h, out_w = layout.output_shape
-    expected = (batch, c_out) + ((out_h, out_w) if len(ctx.input_shape) == 4 else (out_w,))
-    check_same_shape("grad_out", np.asarray(grad_out), "output", np.broadcast_to(0.0, expected))
-    grad_out = np.asarray(grad_out, dtype=weight.dtype).reshape(batch, c_out, out_h, out_w)
-    dtype, shifted = weight.dtype, layout.stride == (1, 1)
-    w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
-    if shifted:  # rows (kh, kw, c) for shifted_col2im
-        w_t = weight.reshape(groups, c_out // groups, c_group, kh, kw).transpose(0, 3, 4, 2, 1)
-    else:  # rows (c, kh, kw) for col2im
-        w_t = w_groups.transpose(0, 2, 1)
-    w_t = np.ascontiguousarray(w_t).reshape(groups, -1, c_out // groups)  # (G, K_g, C_out/G)
-
-    k_total = w_groups.shape[2] * groups  # C_in * KH * KW
-    chunk = min(batch, _chunk_size(k_total, layout, weight.itemsize))
-    per_image = k_total * layout.positions
-    grad_positions = layout.plane_size if shifted else layout.positions  # columns per image
-    cols_buffer = workspace.get("cols", per_image * chunk, dtype)
-    rows_buffer = workspace.get("rows", c_out * chunk * layout.positions, dtype)
-    grad_rows_buffer = workspace.get("grad_rows", c_out * chunk * grad_positions, dtype)
-    grad_cols_buffer = workspace.get("grad_cols", k_total * chunk * grad_positions, dtype)
-    grad_planes_buffer = workspace.get("grad_planes", ctx.planes.size, dtype)
-    if shifted:  # one chunk's gradient planes, channel-major
-        chunk_planes = workspace.get("chunk_planes", channels * chunk * layout.plane_size, dtype)
-    # Gradient of the padded input, or straight of the input for zero padding and stride 1.
-    direct = shifted and ctx.padding_mode == "zeros"
-    (top, _), (left, _) = ctx.padding
-    height, width = ctx.input_shape[2:] if len(ctx.input_shape) == 4 else (1, ctx.input_shape[2])
-    grad_image = (
-        np.empty((batch, channels, height, width), dtype)
-        if direct
-        else layout.image(grad_planes_buffer.reshape(ctx.planes.shape))
-    )
-    grad_w_t = np.zeros(w_groups.transpose(0, 2, 1).shape, dtype)  # dW, transposed
-    grad_bias = np.zeros(c_out, dtype) if ctx.has_bias else None
-    for start in range(0, batch, chunk):
-        part, images = slice(start, start + chunk), min(chunk, batch - start)
-        if ctx.cols is None:
-            cols = im2col(ctx.planes[part], layout, out=cols_buffer)
-        else:  # kept by forward, in the same chunks
-            cols = ctx.cols[start * per_image : (start + images) * per_image]
-        cols = cols.reshape(groups, w_groups.shape[2], -1)  # (G, K_g, n * positions)
-        rows = image_to_rows(grad_out[part], layout, rows_buffer)  # (C_out, n * positions)
-        if grad_bias is not None:
-            grad_bias += rows.sum(axis=1)
-        grad_w_t += np.matmul(cols, rows.reshape(groups, c_out // groups, -1).transpose(0, 2, 1))
-
-        if shifted:
-            rows = _plane_rows(grad_out[part], rows, layout, grad_rows_buffer)
-        grad_cols = grad_cols_buffer[: k_total * images * grad_positions]
-        grad_cols = grad_cols.reshape(groups, w_t.shape[1], -1)
-        np.matmul(w_t, rows.reshape(groups, c_out // groups, -1), out=grad_cols)
-        if shifted:  # channel-major planes of this chunk
-            planes = chunk_planes[: channels * images * layout.plane_size]
-            planes = shifted_col2im(grad_cols, layout, planes.reshape(channels, images, -1))
-            planes = layout.image(planes).transpose(1, 0, 2, 3)  # (n, C, H_pad, W_pad)
-            grad_image[part] = (
-                planes[..., top : top + height, left : left + width] if direct else planes
-            )
-        else:
-            grad_planes = grad_planes_buffer.reshape(ctx.planes.shape)[part]
-            grad_planes.fill(0)
-            col2im(grad_cols.reshape(-1, grad_cols.shape[2]), layout, grad_planes)
-
-    if direct:
-        grad_input = grad_image
-    else:
-        grad_input = pad_backward(grad_image, ctx.padding, ctx.padding_mode)
-        grad_input = grad_input.copy() if ctx.padding_mode == "zeros" else grad_input
-    grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
-    if len(ctx.input_shape) == 3:
-        grad_input, grad_weight = grad_input[:, :, 0], grad_weight[:, :, 0]
-    return grad_input, grad_weight, grad_bias
-
-
-def _plane_rows(image: np.ndarray, rows: np.ndarray, layout: ColumnLayout, out: np.ndarray):
-    """``grad_out`` laid over whole planes for :func:`shifted_col2im` (stride 1).
-
-    With full rows the first ``H_out * W_pad`` places of a plane are exactly the
-    positions of ``rows`` (thrown-away columns already zero): one long copy per image.
-    """
-    if not layout.full_rows:
-        return image_to_plane_rows(image, layout, out)
-    channels, batch = rows.shape[0], image.shape[0]
-    planes = out[: channels * batch * layout.plane_size].reshape(channels, batch, -1)
-    planes[..., : layout.positions] = rows.reshape(channels, batch, -1)
-    planes[..., layout.positions :] = 0
-    return planes.reshape(channels, -1)
+    grid = rows.reshape(rows.shape[0], out.shape[0], out_h, layout.row_width)
+    out[...] = grid[..., :out_w].transpose(1, 0, 2, 3)
+    return out

@@ -6,17 +6,18 @@ ordered ``(c, kh, kw)`` like the flattened weight ``(C_out, C * KH * KW)``, so t
 convolution becomes the single matrix product ``weight_matrix @ cols``. ``col2im`` is its
 adjoint: it adds every column back onto the window it came from.
 
-Two choices make this fast (they are measured in ``benchmarks/``):
+What makes it fast (measured on the LeNet-5 and VGG layer shapes):
 
-- The loops run over the ``KH * KW`` kernel offsets, never over pixels: the element at
-  offset ``(kh, kw)`` of every window is one strided view of the padded input.
+- No loop over pixels: all windows are one strided view of the padded input, so im2col
+  is a single copy, and col2im loops only over the ``KH * KW`` kernel offsets.
 - Full rows. With stride 1, each output row is computed for every column of the padded
   row (``row_width = W_pad`` instead of ``W_out``): then the windows at one offset are a
-  single contiguous run of the flattened input plane, and copying them is a few long
-  memcpy's instead of many short ones. The extra ``W_pad - W_out`` columns of each row
-  read into the next row (and into a small zero tail after the plane); they are
-  computed and thrown away. The input lives as *planes*, ``(N, C, plane_size)``: the
-  padded ``H_pad * W_pad`` image followed by that zero tail.
+  single contiguous run of the flattened input plane, copied as a few long runs instead
+  of many short ones. The extra ``W_pad - W_out`` columns of each row read into the next
+  row (and into a small zero tail after the plane); they are computed and thrown away.
+  The input lives as *planes*, ``(N, C, plane_size)``: the padded ``H_pad * W_pad``
+  image followed by that zero tail.
+- With stride 1, :func:`shifted_col2im` adds whole kernel offsets as 1-D shifts.
 """
 
 from __future__ import annotations
@@ -207,56 +208,16 @@ def col2im(cols: np.ndarray, layout: ColumnLayout, planes: np.ndarray) -> np.nda
     return planes
 
 
-def rows_to_image(rows: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
-    """Copy matmul rows ``(C, n * H_out * row_width)`` into ``out`` ``(n, C, H_out, W_out)``.
-
-    The thrown-away columns of full rows are left out.
-    """
-    out_h, out_w = layout.output_shape
-    grid = rows.reshape(rows.shape[0], out.shape[0], out_h, layout.row_width)
-    out[...] = grid[..., :out_w].transpose(1, 0, 2, 3)
-    return out
-
-
-def image_to_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
-    """``image`` ``(n, C, H_out, W_out)`` as rows ``(C, n * H_out * row_width)`` in ``out``.
-
-    The adjoint of :func:`rows_to_image`: thrown-away columns are zero. ``out`` is a
-    buffer of at least ``C * n * layout.positions`` elements.
-    """
-    batch, channels = image.shape[:2]
-    out_h, out_w = layout.output_shape
-    grid = out[: channels * batch * layout.positions].reshape(channels, batch, out_h, -1)
-    grid[..., :out_w] = image.transpose(1, 0, 2, 3)
-    grid[..., out_w:] = 0
-    return grid.reshape(channels, -1)
-
-
-def image_to_plane_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
-    """``image`` ``(n, C, H_out, W_out)`` as rows ``(C, n * plane_size)`` in ``out``, for stride 1.
-
-    Output pixel ``(r, w)`` goes to plane position ``r * W_pad + w``, where its window
-    starts; every other position is zero. This is the column space of
-    :func:`shifted_col2im`. ``out`` is a buffer of at least ``C * n * plane_size`` elements.
-    """
-    batch, channels = image.shape[:2]
-    (out_h, out_w), padded_w = layout.output_shape, layout.padded_shape[1]
-    planes = out[: channels * batch * layout.plane_size].reshape(channels, batch, -1)
-    planes.fill(0)
-    grid = planes[..., : out_h * padded_w].reshape(channels, batch, out_h, padded_w)
-    grid[..., :out_w] = image.transpose(1, 0, 2, 3)
-    return planes.reshape(channels, -1)
-
-
 def shifted_col2im(cols: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
     """col2im for stride 1, as ``KH * KW`` contiguous 1-D additions.
 
     With stride 1 the element at offset ``(kh, kw)`` of a window lies ``kh * dh * W_pad +
-    kw * dw`` plane positions after the window's start. So when the columns are laid over
-    whole planes (:func:`image_to_plane_rows`) and the result is channel-major, adding an
-    offset's columns back is one shifted addition over the flattened planes, which NumPy
-    does several times faster than adding into strided windows. Columns shifted past the
-    end of a plane hold no output pixel, so they only ever add zeros to the next plane.
+    kw * dw`` plane positions after the window's start. Lay the columns over whole planes
+    (each output pixel at its window's start ``r * W_pad + w``, zeros elsewhere) and keep
+    the result channel-major: then adding back one offset's columns is a single shifted
+    addition over the flattened planes, which NumPy does several times faster than adding
+    into strided windows. The last positions of a plane hold no output pixel, so what
+    spills over into the next plane is zero.
 
     Parameters
     ----------

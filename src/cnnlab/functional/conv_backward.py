@@ -1,0 +1,188 @@
+"""Gradients of convolution: weight and bias by matrix products, input by col2im.
+
+Chunk by chunk, as in the forward pass (:mod:`cnnlab.functional.conv`)::
+
+    dW += dy @ cols.T            db += dy summed over pixels
+    dx  = col2im(W.T @ dy)       then pad_backward folds the padding's gradient back
+
+With stride 1 the col2im is :func:`~cnnlab.functional.im2col.shifted_col2im` (a few long
+1-D additions), and with zero padding its result goes straight into the input's
+gradient. The columns come from the forward pass when it kept them, else they are
+rebuilt from the padded input.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .._validation import check_same_shape
+from .im2col import ColumnLayout, Workspace, col2im, im2col, shifted_col2im
+from .padding import pad_backward
+
+
+class ConvContext(NamedTuple):
+    """What :func:`conv_backward` needs from ``conv2d`` or ``conv1d`` (in 2-D form)."""
+
+    layout: ColumnLayout
+    planes: np.ndarray  # padded input (N, C_in, layout.plane_size)
+    weight: np.ndarray  # (C_out, C_in / groups, KH, KW)
+    groups: int
+    padding: tuple[tuple[int, int], tuple[int, int]]  # (before, after) for H and W
+    padding_mode: str
+    input_shape: tuple[int, ...]  # as given: (N, C, L) or (N, C, H, W)
+    has_bias: bool
+    workspace: Workspace  # scratch buffers, shared with backward
+    chunk: int  # images per chunk of the batch
+    cols: np.ndarray | None  # all columns, in chunk order, when forward kept them
+
+
+def conv_backward(
+    grad_out: np.ndarray, ctx: ConvContext
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Gradients of ``conv2d`` or ``conv1d`` with respect to input, weight and bias.
+
+    Parameters
+    ----------
+    grad_out : ndarray, shape of the forward output
+    ctx : ConvContext
+        From the forward call.
+
+    Returns
+    -------
+    grad_input : ndarray, shape of the input
+    grad_weight : ndarray, shape of the weight
+    grad_bias : ndarray, shape (C_out,), or None when the forward had no bias
+    """
+    layout, weight, groups = ctx.layout, ctx.weight, ctx.groups
+    batch, c_out, dtype = ctx.planes.shape[0], weight.shape[0], weight.dtype
+    out_h, out_w = layout.output_shape
+    expected = (batch, c_out) + ((out_h, out_w) if len(ctx.input_shape) == 4 else (out_w,))
+    check_same_shape("grad_out", np.asarray(grad_out), "output", np.broadcast_to(0.0, expected))
+    grad_out = np.asarray(grad_out, dtype=dtype).reshape(batch, c_out, out_h, out_w)
+    w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
+    k_total = w_groups.shape[2] * groups  # C_in * KH * KW
+    chunk = ctx.chunk
+    per_image = k_total * layout.positions
+    cols_buffer = ctx.workspace.get("cols", per_image * chunk, dtype)
+    rows_buffer = ctx.workspace.get("rows", c_out * chunk * layout.positions, dtype)
+    grad_w_t = np.zeros(w_groups.transpose(0, 2, 1).shape, dtype)  # dW, transposed
+    grad_bias = np.zeros(c_out, dtype) if ctx.has_bias else None
+    grad_input = _InputGradient(ctx, chunk)
+    for start in range(0, batch, chunk):
+        part, images = slice(start, start + chunk), min(chunk, batch - start)
+        if ctx.cols is None:
+            cols = im2col(ctx.planes[part], layout, out=cols_buffer)
+        else:  # kept by forward, in the same chunks
+            cols = ctx.cols[start * per_image : (start + images) * per_image]
+        cols = cols.reshape(groups, w_groups.shape[2], -1)  # (G, K_g, n * positions)
+        rows = _image_to_rows(grad_out[part], layout, rows_buffer)  # (C_out, n * positions)
+        if grad_bias is not None:
+            grad_bias += rows.sum(axis=1)
+        grad_w_t += np.matmul(cols, rows.reshape(groups, c_out // groups, -1).transpose(0, 2, 1))
+        grad_input.add(part, grad_out[part], rows)
+
+    grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
+    grad_input = grad_input.result()
+    if len(ctx.input_shape) == 3:
+        grad_input, grad_weight = grad_input[:, :, 0], grad_weight[:, :, 0]
+    return grad_input, grad_weight, grad_bias
+
+
+class _InputGradient:
+    """``dx = col2im(W.T @ dy)`` built chunk by chunk, then folded by ``pad_backward``."""
+
+    def __init__(self, ctx: ConvContext, chunk: int):
+        self.ctx, layout, weight, groups = ctx, ctx.layout, ctx.weight, ctx.groups
+        (batch, channels), (c_out, c_group, kh, kw) = ctx.planes.shape[:2], weight.shape
+        self.shifted = layout.stride == (1, 1)
+        if self.shifted:  # rows (kh, kw, c) for shifted_col2im
+            w_t = weight.reshape(groups, c_out // groups, c_group, kh, kw).transpose(0, 3, 4, 2, 1)
+        else:  # rows (c, kh, kw) for col2im
+            w_t = weight.reshape(groups, c_out // groups, -1).transpose(0, 2, 1)
+        self.w_t = np.ascontiguousarray(w_t).reshape(groups, -1, c_out // groups)
+        columns = chunk * (layout.plane_size if self.shifted else layout.positions)
+        get = ctx.workspace.get
+        self.rows_buffer = get("grad_rows", c_out * columns, weight.dtype)
+        self.cols_buffer = get("grad_cols", c_group * groups * kh * kw * columns, weight.dtype)
+        if self.shifted:  # one chunk's planes, channel-major
+            self.scratch = get("grad_chunk", channels * chunk * layout.plane_size, weight.dtype)
+        self.direct = self.shifted and ctx.padding_mode == "zeros"
+        if self.direct:  # (N, C, H, W)
+            self.image = np.empty((batch, channels) + self._input_size(), weight.dtype)
+        else:  # (N, C, H_pad, W_pad), the gradient of the padded input, inside planes
+            planes = get("grad_planes", ctx.planes.size, weight.dtype)
+            self.planes = planes.reshape(ctx.planes.shape)
+            self.image = layout.image(self.planes)
+
+    def _input_size(self) -> tuple[int, int]:
+        shape = self.ctx.input_shape
+        return shape[2:] if len(shape) == 4 else (1, shape[2])
+
+    def add(self, part: slice, grad_out: np.ndarray, rows: np.ndarray) -> None:
+        """The gradient of the images ``part``, from their ``grad_out`` and its ``rows``."""
+        layout, groups = self.ctx.layout, self.ctx.groups
+        images, channels = grad_out.shape[0], self.ctx.planes.shape[1]
+        if self.shifted:
+            rows = _plane_rows(grad_out, rows, layout, self.rows_buffer)
+        rows = rows.reshape(groups, -1, rows.shape[1])
+        grad_cols = self.cols_buffer[: self.w_t.shape[0] * self.w_t.shape[1] * rows.shape[2]]
+        grad_cols = grad_cols.reshape(groups, self.w_t.shape[1], -1)
+        np.matmul(self.w_t, rows, out=grad_cols)
+        if not self.shifted:
+            planes = self.planes[part]
+            planes.fill(0)
+            col2im(grad_cols.reshape(-1, grad_cols.shape[2]), layout, planes)
+            return
+        scratch = self.scratch[: channels * images * layout.plane_size]
+        planes = shifted_col2im(grad_cols, layout, scratch.reshape(channels, images, -1))
+        image = layout.image(planes).transpose(1, 0, 2, 3)  # (n, C, H_pad, W_pad)
+        if self.direct:
+            (top, _), (left, _) = self.ctx.padding
+            height, width = self._input_size()
+            image = image[..., top : top + height, left : left + width]
+        self.image[part] = image
+
+    def result(self) -> np.ndarray:
+        if self.direct:
+            return self.image
+        grad = pad_backward(self.image, self.ctx.padding, self.ctx.padding_mode)
+        return grad.copy() if self.ctx.padding_mode == "zeros" else grad
+
+
+def _image_to_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
+    """``image`` ``(n, C, H_out, W_out)`` as rows ``(C, n * H_out * row_width)`` in ``out``.
+
+    The adjoint of ``_rows_to_image`` (forward): thrown-away columns are zero. ``out`` is a
+    buffer of at least ``C * n * layout.positions`` elements.
+    """
+    batch, channels = image.shape[:2]
+    out_h, out_w = layout.output_shape
+    grid = out[: channels * batch * layout.positions].reshape(channels, batch, out_h, -1)
+    grid[..., :out_w] = image.transpose(1, 0, 2, 3)
+    grid[..., out_w:] = 0
+    return grid.reshape(channels, -1)
+
+
+def _plane_rows(
+    image: np.ndarray, rows: np.ndarray, layout: ColumnLayout, out: np.ndarray
+) -> np.ndarray:
+    """``image`` ``(n, C, H_out, W_out)`` as rows ``(C, n * plane_size)`` in ``out`` (stride 1).
+
+    Output pixel ``(r, w)`` goes to plane position ``r * W_pad + w``, where its window
+    starts; every other position is zero: the column space of ``shifted_col2im``. With
+    full rows, ``rows`` (the same image from :func:`_image_to_rows`) already hold the
+    first ``H_out * W_pad`` positions of each plane and are copied whole.
+    """
+    batch, channels = image.shape[:2]
+    (out_h, out_w), padded_w = layout.output_shape, layout.padded_shape[1]
+    planes = out[: channels * batch * layout.plane_size].reshape(channels, batch, -1)
+    if layout.full_rows:
+        planes[..., : layout.positions] = rows.reshape(channels, batch, -1)
+        planes[..., layout.positions :] = 0
+    else:
+        planes.fill(0)
+        grid = planes[..., : out_h * padded_w].reshape(channels, batch, out_h, padded_w)
+        grid[..., :out_w] = image.transpose(1, 0, 2, 3)
+    return planes.reshape(channels, -1)
