@@ -65,6 +65,16 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def _check_parity(name: str, value: Any, minimum: int, parity: str) -> int:
+    """An int of at least ``minimum`` that is ``"odd"`` or ``"even"``."""
+    message = f"`{name}` must be an {parity} int >= {minimum}. {received(**{name: value})}"
+    if not _is_int(value):
+        raise TypeError(message)
+    if value < minimum or value % 2 != (parity == "odd"):
+        raise ValueError(message)
+    return int(value)
+
+
 def _check_position(name: str, value: Any, length: int, description: str) -> int:
     """An int in ``[-length, length)`` (Python's negative indexing), returned non-negative."""
     message = f"`{name}` must be {description}, in [{-length}, {length - 1}]. " + received(
@@ -406,12 +416,7 @@ def check_odd_int(name: str, value: Any, *, minimum: int = 1) -> int:
     ...
     ValueError: `n` must be an odd int >= 3. Received: n=100.
     """
-    message = f"`{name}` must be an odd int >= {minimum}. {received(**{name: value})}"
-    if not _is_int(value):
-        raise TypeError(message)
-    if value < minimum or value % 2 == 0:
-        raise ValueError(message)
-    return int(value)
+    return _check_parity(name, value, minimum, "odd")
 
 
 def check_keywords(owner: str, values: dict[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
@@ -545,9 +550,4 @@ def check_even_int(name: str, value: Any, *, minimum: int = 2) -> int:
     ...
     ValueError: `size` must be an even int >= 4. Received: size=15.
     """
-    message = f"`{name}` must be an even int >= {minimum}. {received(**{name: value})}"
-    if not _is_int(value):
-        raise TypeError(message)
-    if value < minimum or value % 2:
-        raise ValueError(message)
-    return int(value)
+    return _check_parity(name, value, minimum, "even")
