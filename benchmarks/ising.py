@@ -1,4 +1,4 @@
-"""Ising sampler speed: Metropolis and Swendsen-Wang sweeps per second, and a dataset's time.
+"""Ising sampler speed: Metropolis, Wolff and Swendsen-Wang updates per second; a dataset's time.
 
 Run: python benchmarks/ising.py   (goal: 20 temperatures x 200 lattices at L=32 < 60 s)
 """
@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from cnnlab.physics import TC, metropolis_sweep, sample_ising, swendsen_wang_update
+from cnnlab.physics import TC, metropolis_sweep, sample_ising, swendsen_wang_update, wolff_update
 from cnnlab.physics.updates import checkerboard
 
 
@@ -31,8 +31,13 @@ def main() -> None:
         metropolis = sweeps_per_second(
             lambda s, b, r, m=masks: metropolis_sweep(s, b, r, m), size, 1000, 20
         )
+        wolff = sweeps_per_second(wolff_update, size, 200, 5)
         cluster = sweeps_per_second(swendsen_wang_update, size, 200, 5)
-        for name, rate in (("metropolis", metropolis), ("swendsen-wang", cluster)):
+        for name, rate in (
+            ("metropolis", metropolis),
+            ("wolff", wolff),
+            ("swendsen-wang", cluster),
+        ):
             print(f"{name:<14} {size:>3} {rate:>15,.0f} {rate * size * size:>15.3g}")
     start = time.perf_counter()
     sample_ising(np.linspace(1.0, 3.6, 20), size=32, per_temperature=200, chains=50, cache=False)

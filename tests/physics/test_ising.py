@@ -2,8 +2,18 @@
 
 import numpy as np
 import pytest
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
-from cnnlab.physics import TC, binder_cumulant, onsager_energy, sample_ising, yang_magnetization
+from cnnlab.physics import (
+    TC,
+    binder_cumulant,
+    onsager_energy,
+    sample_ising,
+    swendsen_wang_update,
+    wolff_update,
+    yang_magnetization,
+)
 from cnnlab.physics.phases import first_crossing
 
 
@@ -41,7 +51,8 @@ def test_magnetization_is_small_above_tc(away_from_tc):
     assert m < 0.2
 
 
-def test_binder_cumulants_of_two_sizes_cross_near_tc():
+@pytest.mark.parametrize("cluster", ["wolff", "swendsen-wang"])
+def test_binder_cumulants_of_two_sizes_cross_near_tc(cluster):
     temperatures = np.array([2.1, 2.2, 2.3, 2.4])
     cumulants = {}
     for size in (8, 16):
@@ -52,6 +63,7 @@ def test_binder_cumulants_of_two_sizes_cross_near_tc():
             chains=60,
             equilibration=60,
             gap=4,
+            cluster=cluster,
             rng=0,
             cache=False,
         )
@@ -120,3 +132,74 @@ def test_non_positive_temperature_is_refused():
 def test_onsager_energy_is_minus_root_two_at_tc():
     assert onsager_energy(TC) == pytest.approx(-np.sqrt(2), abs=1e-9)
     assert TC == pytest.approx(2.269185, abs=1e-6)
+
+
+def _exact_4x4(temperature):
+    """<E> and <|m|> per spin of the 4x4 periodic lattice, by summing all 2^16 states."""
+    states = (np.arange(2**16)[:, None] >> np.arange(16)) & 1
+    s = (2 * states - 1).reshape(-1, 4, 4).astype(np.float64)
+    energy = -(s * np.roll(s, 1, 1) + s * np.roll(s, 1, 2)).sum(axis=(1, 2))
+    weights = np.exp(-(energy - energy.min()) / temperature)
+    weights /= weights.sum()
+    return weights @ energy / 16, weights @ np.abs(s.mean(axis=(1, 2)))
+
+
+@pytest.mark.parametrize("update", [wolff_update, swendsen_wang_update])
+def test_cluster_updates_alone_sample_the_exact_4x4_distribution(update):
+    # no Metropolis at all: the cluster update by itself must leave Boltzmann invariant
+    temperature, chains = 2.5, 2000
+    rng = np.random.default_rng(7)
+    spins = np.where(rng.random((chains, 4, 4)) < 0.5, 1, -1).astype(np.int8)
+    betas = np.full(chains, 1 / temperature)
+    energies, magnetizations = [], []
+    for step in range(60):
+        update(spins, betas, rng)
+        if step >= 20:
+            s = spins.astype(np.float64)
+            energies.append(-(s * np.roll(s, 1, 1) + s * np.roll(s, 1, 2)).sum(axis=(1, 2)) / 16)
+            magnetizations.append(np.abs(s.mean(axis=(1, 2))))
+    exact_energy, exact_m = _exact_4x4(temperature)
+    # 2000 chains x 40 correlated updates: standard errors are about 0.005
+    assert np.mean(energies) == pytest.approx(exact_energy, abs=0.02)
+    assert np.mean(magnetizations) == pytest.approx(exact_m, abs=0.02)
+
+
+def test_wolff_at_infinite_temperature_flips_exactly_the_seed_site():
+    spins = np.ones((50, 6, 6), dtype=np.int8)
+    wolff_update(spins, np.zeros(50), np.random.default_rng(0))  # no bonds form at beta = 0
+    assert ((spins == -1).sum(axis=(1, 2)) == 1).all()
+
+
+def test_wolff_flips_one_connected_cluster_of_equal_spins():
+    rng = np.random.default_rng(4)
+    before = np.where(rng.random((200, 8, 8)) < 0.5, 1, -1).astype(np.int8)
+    after = before.copy()
+    wolff_update(after, np.full(200, 1 / 2.0), rng)
+    for old, new in zip(before, after):
+        flipped = old != new
+        assert flipped.any()
+        assert len(np.unique(old[flipped])) == 1  # a cluster holds one spin value
+        assert _connected_on_torus(flipped)
+
+
+def _connected_on_torus(mask):
+    """Whether the True sites form one component with periodic nearest-neighbour steps."""
+    sites = np.flatnonzero(mask)
+    index = np.arange(mask.size).reshape(mask.shape)
+    edges = [
+        (
+            index[mask & np.roll(mask, -1, axis)],
+            np.roll(index, -1, axis)[mask & np.roll(mask, -1, axis)],
+        )
+        for axis in (0, 1)
+    ]
+    rows = np.concatenate([e[0] for e in edges])
+    cols = np.concatenate([e[1] for e in edges])
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(mask.size, mask.size))
+    _, labels = connected_components(graph, directed=False)
+    return len(np.unique(labels[sites])) == 1
+
+
+def test_unknown_cluster_update_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="cluster.*wolff"):
+        sample_ising([2.0], size=8, cluster="wolf", cache=False)

@@ -2,7 +2,8 @@
 
 ``sample_ising`` runs ``chains`` independent chains per temperature in one int8 array:
 every sweep is a checkerboard Metropolis sweep of all chains plus, for the chains within
-``cluster_window`` of Tc, a Swendsen-Wang cluster update (against critical slowing down).
+``cluster_window`` of Tc, a Wolff (or Swendsen-Wang) cluster update against critical
+slowing down.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from .._validation import (
     check_array,
+    check_choice,
     check_even_int,
     check_non_negative_int,
     check_positive_float,
@@ -27,10 +29,18 @@ from .._validation import (
 from ..data import Dataset, cache_dir
 from ..serialization import write_atomically
 from .exact import TC
-from .updates import checkerboard, metropolis_sweep, neighbour_sum, swendsen_wang_update
+from .updates import (
+    checkerboard,
+    metropolis_sweep,
+    neighbour_sum,
+    swendsen_wang_update,
+    wolff_update,
+)
 
 CACHE_VERSION = 1
 CLASSES = ("ordered", "disordered")
+#: Cluster updates ``sample_ising`` can add near Tc.
+CLUSTER_UPDATES = {"wolff": wolff_update, "swendsen-wang": swendsen_wang_update}
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ def sample_ising(
     equilibration: int = 300,
     gap: int = 20,
     cluster_window: float = 0.4,
+    cluster: str = "wolff",
     rng: np.random.Generator | int | None = 0,
     cache: bool | str | Path = True,
     progress: Callable[[int, int], None] | None = None,
@@ -95,7 +106,7 @@ def sample_ising(
     (random) above it, run ``equilibration`` sweeps, then keep one configuration every
     ``gap`` sweeps until ``per_temperature`` are kept. A sweep is one checkerboard
     Metropolis sweep of every chain and, for chains with ``|T - Tc| <= cluster_window``,
-    one Swendsen-Wang cluster update too. Each kept configuration is multiplied by a
+    one cluster update too (Wolff's by default). Each kept configuration is multiplied by a
     random global sign, an exact symmetry that a cold-started chain below Tc never
     samples by itself at these sizes.
 
@@ -111,6 +122,9 @@ def sample_ising(
         Sweeps before the first kept configuration, and between kept configurations.
     cluster_window : float, default 0.4
         Temperatures this close to Tc also get cluster updates (0 switches them off).
+    cluster : {"wolff", "swendsen-wang"}, default "wolff"
+        The cluster update: Wolff flips the cluster of one random site, Swendsen-Wang
+        flips every cluster with probability 1/2.
     rng : int, Generator or None, default 0
         The seed; same seed, same configurations.
     cache : bool or path, default True
@@ -149,6 +163,7 @@ def sample_ising(
         "equilibration": check_non_negative_int("equilibration", equilibration),
         "gap": check_positive_int("gap", gap),
         "cluster_window": check_positive_float("cluster_window", cluster_window, allow_zero=True),
+        "cluster": check_choice("cluster", cluster, tuple(CLUSTER_UPDATES)),
         "seed": rng if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None,
     }
     path = _cache_path(cache, params)
@@ -182,13 +197,14 @@ def _simulate(temps: np.ndarray, params: dict, rng: np.random.Generator, progres
     spins[hot] = np.where(rng.random((int(hot.sum()), size, size)) < 0.5, 1, -1)
     critical = np.flatnonzero(np.abs(chain_temps - TC) <= params["cluster_window"])
     masks = checkerboard(size)
+    cluster_update = CLUSTER_UPDATES[params["cluster"]]
     total = params["equilibration"] + kept_per_chain * params["gap"]
     kept = np.empty((kept_per_chain, *spins.shape), dtype=np.int8)
     for sweep in range(1, total + 1):
         metropolis_sweep(spins, betas, rng, masks)
         if critical.size:
             part = spins[critical]
-            swendsen_wang_update(part, betas[critical], rng)
+            cluster_update(part, betas[critical], rng)
             spins[critical] = part
         after = sweep - params["equilibration"]
         if after > 0 and after % params["gap"] == 0:
