@@ -67,14 +67,20 @@ def torch_copy(model):
     return net
 
 
-def time_steps(step, steps: int) -> list[float]:
+def time_steps(first, second, steps: int) -> tuple[list[float], list[float]]:
+    """Milliseconds of each step of ``first`` and ``second``, run in turns (after warm-up).
+
+    Taking turns exposes both to the same drift of a shared machine's load.
+    """
     for _ in range(3):
-        step()
-    times = []
+        first()
+        second()
+    times = ([], [])
     for _ in range(steps):
-        start = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - start) * 1e3)
+        for step, record in zip((first, second), times, strict=True):
+            start = time.perf_counter()
+            step()
+            record.append((time.perf_counter() - start) * 1e3)
     return times
 
 
@@ -114,7 +120,7 @@ def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: in
     def cnnlab_step():
         optimizer.zero_grad()
         loss_fn(model(x), y)
-        model.backward(loss_fn.backward())
+        model.backward_parameters(loss_fn.backward())  # like torch: x needs no gradient
         optimizer.step()
 
     net = torch_copy(model)
@@ -127,9 +133,9 @@ def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: in
         torch_loss(net(xt), yt).backward()
         torch_optimizer.step()
 
-    ours = statistics.median(time_steps(cnnlab_step, steps))
+    cnnlab_step()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    theirs = statistics.median(time_steps(torch_step, steps))
+    ours, theirs = map(statistics.median, time_steps(cnnlab_step, torch_step, steps))
     torch_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
 
     tracemalloc.start()

@@ -62,6 +62,8 @@ def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
 
 
 def _is_int(value: Any) -> bool:
+    if type(value) is int:  # the common case, without the slower ABC check below
+        return True
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
@@ -99,24 +101,24 @@ def check_int_tuple(
     ...
     ValueError: `stride` must be a positive int or a tuple of 2 of them. Received: stride=(1, 0).
     """
-    if description is None:
-        description = {1: "a positive int", 0: "a non-negative int"}.get(
-            minimum, f"an int >= {minimum}"
-        )
-    message = f"`{name}` must be {description} or a tuple of {n} of them. " + received(
-        **{name: value}
-    )
     if _is_int(value):
         items: tuple[Any, ...] = (value,) * n
     elif isinstance(value, (tuple, list)) and len(value) == n and all(_is_int(v) for v in value):
         items = tuple(value)
-    elif isinstance(value, (tuple, list, numbers.Number)):
-        raise ValueError(message)
     else:
-        raise TypeError(message)
+        error = ValueError if isinstance(value, (tuple, list, numbers.Number)) else TypeError
+        raise error(_int_tuple_message(name, value, n, minimum, description))
     if any(v < minimum for v in items):
-        raise ValueError(message)
+        raise ValueError(_int_tuple_message(name, value, n, minimum, description))
     return tuple(int(v) for v in items)
+
+
+def _int_tuple_message(name: str, value: Any, n: int, minimum: int, description: str | None):
+    if description is None:
+        description = {1: "a positive int", 0: "a non-negative int"}.get(
+            minimum, f"an int >= {minimum}"
+        )
+    return f"`{name}` must be {description} or a tuple of {n} of them. " + received(**{name: value})
 
 
 def check_positive_int(name: str, value: Any) -> int:

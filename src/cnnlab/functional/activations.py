@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_axis, check_float_array
+from ._threads import parallel_for
 
 
 def relu(x: np.ndarray) -> np.ndarray:
@@ -17,12 +18,26 @@ def relu(x: np.ndarray) -> np.ndarray:
     >>> relu(np.array([-1.0, 0.0, 2.0]))
     array([0., 0., 2.])
     """
-    return np.maximum(check_float_array("input", x), 0)
+    x = check_float_array("input", x)
+    if x.ndim == 0:
+        return np.maximum(x, 0)
+    out = np.empty_like(x)
+    parallel_for(lambda part: np.maximum(x[part], 0, out=out[part]), len(x), x.size)
+    return out
 
 
 def relu_backward(grad_out: np.ndarray, output: np.ndarray) -> np.ndarray:
     """Passes the gradient where the output is positive (zero at ``x = 0``, as PyTorch)."""
-    return grad_out * (output > 0)
+    grad_out, output = np.asarray(grad_out), np.asarray(output)
+    if grad_out.shape != output.shape or grad_out.ndim == 0:
+        return grad_out * (output > 0)
+    out = np.empty(grad_out.shape, grad_out.dtype)
+
+    def mask(part: slice) -> None:
+        np.multiply(grad_out[part], output[part] > 0, out=out[part])
+
+    parallel_for(mask, len(out), out.size)
+    return out
 
 
 def leaky_relu(x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:

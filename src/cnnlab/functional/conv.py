@@ -30,6 +30,7 @@ from .._validation import (
     received,
 )
 from ._shapes import conv_output_size
+from ._threads import parallel_for
 from .conv_backward import ConvContext, conv_backward
 from .im2col import ColumnLayout, Workspace, im2col
 from .padding import PADDING_MODES, ConvPadding, conv_padding, pad
@@ -189,10 +190,7 @@ def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, wor
         cols = cols.reshape(groups, rows_per_group, -1)
         rows = rows_buffer[: c_out * cols.shape[2]].reshape(groups, c_out // groups, -1)
         np.matmul(w_groups, cols, out=rows)
-        rows = rows.reshape(c_out, -1)  # (C_out, n * positions)
-        if bias is not None:
-            rows += bias[:, None]
-        _rows_to_image(rows, layout, y[part])
+        _rows_to_image(rows.reshape(c_out, -1), layout, y[part], bias)
     return y, layout, planes, chunk, (cols_buffer if keep else None)
 
 
@@ -201,12 +199,22 @@ def _chunk_size(rows: int, layout: ColumnLayout, itemsize: int) -> int:
     return max(1, CHUNK_BYTES // (rows * layout.positions * itemsize))
 
 
-def _rows_to_image(rows: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
+def _rows_to_image(
+    rows: np.ndarray, layout: ColumnLayout, out: np.ndarray, bias: np.ndarray | None = None
+) -> np.ndarray:
     """Copy matmul rows ``(C, n * H_out * row_width)`` into ``out`` ``(n, C, H_out, W_out)``.
 
-    The thrown-away columns of full rows are left out.
+    The thrown-away columns of full rows are left out; ``bias`` (``(C,)``) is added.
     """
     out_h, out_w = layout.output_shape
     grid = rows.reshape(rows.shape[0], out.shape[0], out_h, layout.row_width)
-    out[...] = grid[..., :out_w].transpose(1, 0, 2, 3)
+    grid = grid[..., :out_w].transpose(1, 0, 2, 3)  # (n, C, H_out, W_out)
+
+    def copy(part: slice) -> None:
+        if bias is None:
+            out[part] = grid[part]
+        else:
+            np.add(grid[part], bias[:, None, None], out=out[part])
+
+    parallel_for(copy, out.shape[0], out.size)
     return out

@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import check_same_shape
+from ._threads import parallel_for
 from .im2col import ColumnLayout, Workspace, col2im, im2col, shifted_col2im
 from .padding import pad_backward
 
@@ -39,8 +40,8 @@ class ConvContext(NamedTuple):
 
 
 def conv_backward(
-    grad_out: np.ndarray, ctx: ConvContext
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    grad_out: np.ndarray, ctx: ConvContext, input_grad: bool = True
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
     """Gradients of ``conv2d`` or ``conv1d`` with respect to input, weight and bias.
 
     Parameters
@@ -48,10 +49,12 @@ def conv_backward(
     grad_out : ndarray, shape of the forward output
     ctx : ConvContext
         From the forward call.
+    input_grad : bool, default True
+        False skips the input gradient (a network's first layer: the data is not trained).
 
     Returns
     -------
-    grad_input : ndarray, shape of the input
+    grad_input : ndarray, shape of the input, or None when ``input_grad`` is False
     grad_weight : ndarray, shape of the weight
     grad_bias : ndarray, shape (C_out,), or None when the forward had no bias
     """
@@ -69,7 +72,7 @@ def conv_backward(
     rows_buffer = ctx.workspace.get("rows", c_out * chunk * layout.positions, dtype)
     grad_w_t = np.zeros(w_groups.transpose(0, 2, 1).shape, dtype)  # dW, transposed
     grad_bias = np.zeros(c_out, dtype) if ctx.has_bias else None
-    grad_input = _InputGradient(ctx, chunk)
+    grad_input = _InputGradient(ctx, chunk) if input_grad else None
     for start in range(0, batch, chunk):
         part, images = slice(start, start + chunk), min(chunk, batch - start)
         if ctx.cols is None:
@@ -81,12 +84,14 @@ def conv_backward(
         if grad_bias is not None:
             grad_bias += rows.sum(axis=1)
         grad_w_t += np.matmul(cols, rows.reshape(groups, c_out // groups, -1).transpose(0, 2, 1))
-        grad_input.add(part, grad_out[part], rows)
+        if grad_input is not None:
+            grad_input.add(part, grad_out[part], rows)
 
     grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
-    grad_input = grad_input.result()
+    grad_input = None if grad_input is None else grad_input.result()
     if len(ctx.input_shape) == 3:
-        grad_input, grad_weight = grad_input[:, :, 0], grad_weight[:, :, 0]
+        grad_weight = grad_weight[:, :, 0]
+        grad_input = None if grad_input is None else grad_input[:, :, 0]
     return grad_input, grad_weight, grad_bias
 
 
@@ -160,8 +165,13 @@ def _image_to_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> 
     batch, channels = image.shape[:2]
     out_h, out_w = layout.output_shape
     grid = out[: channels * batch * layout.positions].reshape(channels, batch, out_h, -1)
-    grid[..., :out_w] = image.transpose(1, 0, 2, 3)
-    grid[..., out_w:] = 0
+    source = image.transpose(1, 0, 2, 3)
+
+    def copy(part: slice) -> None:
+        grid[part, ..., :out_w] = source[part]
+        grid[part, ..., out_w:] = 0
+
+    parallel_for(copy, channels, grid.size)
     return grid.reshape(channels, -1)
 
 
@@ -178,11 +188,17 @@ def _plane_rows(
     batch, channels = image.shape[:2]
     (out_h, out_w), padded_w = layout.output_shape, layout.padded_shape[1]
     planes = out[: channels * batch * layout.plane_size].reshape(channels, batch, -1)
-    if layout.full_rows:
-        planes[..., : layout.positions] = rows.reshape(channels, batch, -1)
-        planes[..., layout.positions :] = 0
-    else:
-        planes.fill(0)
-        grid = planes[..., : out_h * padded_w].reshape(channels, batch, out_h, padded_w)
-        grid[..., :out_w] = image.transpose(1, 0, 2, 3)
+    grid = planes[..., : out_h * padded_w].reshape(channels, batch, out_h, padded_w)
+    rows = rows.reshape(channels, batch, -1)
+    source = image.transpose(1, 0, 2, 3)
+
+    def copy(part: slice) -> None:
+        if layout.full_rows:
+            planes[part, :, : layout.positions] = rows[part]
+            planes[part, :, layout.positions :] = 0
+        else:
+            planes[part] = 0
+            grid[part, ..., :out_w] = source[part]
+
+    parallel_for(copy, channels, planes.size)
     return planes.reshape(channels, -1)

@@ -42,8 +42,12 @@ def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) ->
 
 
 def linear_backward(
-    grad_out: np.ndarray, x: np.ndarray, weight: np.ndarray, has_bias: bool = True
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    grad_out: np.ndarray,
+    x: np.ndarray,
+    weight: np.ndarray,
+    has_bias: bool = True,
+    input_grad: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
     """Gradients of :func:`linear` with respect to its input, weight and bias.
 
     ``grad_x = grad_out @ W``, ``grad_W = grad_out.T @ x``, ``grad_b = sum(grad_out)``
@@ -51,7 +55,7 @@ def linear_backward(
 
     Returns
     -------
-    grad_x : ndarray, shape of ``x``
+    grad_x : ndarray, shape of ``x``, or None when ``input_grad`` is false
     grad_weight : ndarray, shape (out_features, in_features)
     grad_bias : ndarray, shape (out_features,), or None when ``has_bias`` is false
 
@@ -63,7 +67,7 @@ def linear_backward(
     """
     out_features, in_features = weight.shape
     grad_2d = grad_out.reshape(-1, out_features)  # (batch, out_features)
-    grad_x = (grad_2d @ weight).reshape(x.shape)
+    grad_x = (grad_2d @ weight).reshape(x.shape) if input_grad else None
     grad_weight = grad_2d.T @ x.reshape(-1, in_features)
     grad_bias = grad_2d.sum(axis=0) if has_bias else None
     return grad_x, grad_weight, grad_bias

@@ -22,6 +22,7 @@ import numpy as np
 
 from .._validation import check_choice, check_int_tuple, received
 from ._shapes import same_padding
+from ._threads import parallel_for
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 Padding = Sequence[int | tuple[int, int]]  # one amount or (before, after) pair per axis
@@ -130,7 +131,15 @@ def pad(
         out = np.empty(out_shape, dtype=x.dtype)
     elif out.shape != out_shape:
         raise ValueError(f"`out` must have the padded shape {out_shape}. {received(out=out)}")
-    out[_interior(sizes, pairs)] = x
+    interior = out[_interior(sizes, pairs)]
+    if lead:  # image by image on several threads
+
+        def copy(part: slice) -> None:
+            interior[part] = x[part]
+
+        parallel_for(copy, lead[0], out.size)
+    else:
+        interior[...] = x
     for k, (n, (b, a)) in enumerate(zip(sizes, pairs, strict=True)):
         for border, source in _border_sources(n, b, a, mode):
             out[_along(k, border, sizes, pairs)] = (

@@ -65,6 +65,13 @@ class Sequential(Module):
             grad_out = layer.backward(grad_out)
         return grad_out
 
+    def backward_parameters(self, grad_out: np.ndarray) -> None:
+        """Every layer's parameter gradients; the first layer's input gradient is skipped."""
+        for layer in reversed(self.layers[1:]):
+            grad_out = layer.backward(grad_out)
+        if self.layers:
+            self.layers[0].backward_parameters(grad_out)
+
 
 class Residual(Module):
     """``y = main(x) + shortcut(x)``; the shortcut is the identity when not given.

@@ -88,16 +88,28 @@ class _ConvNd(Module):
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        self._check_forward_ran()
+        grad_input, grad_weight, grad_bias = conv_backward(grad_out, self.context)
+        self._add_parameter_grads(grad_weight, grad_bias)
+        return grad_input
+
+    def backward_parameters(self, grad_out: np.ndarray) -> None:
+        """Weight and bias gradients only: the input gradient's work is skipped."""
+        self._check_forward_ran()
+        _, grad_weight, grad_bias = conv_backward(grad_out, self.context, input_grad=False)
+        self._add_parameter_grads(grad_weight, grad_bias)
+
+    def _add_parameter_grads(self, grad_weight: np.ndarray, grad_bias) -> None:
+        self.weight.grad += grad_weight
+        if self.bias is not None:
+            self.bias.grad += grad_bias
+
+    def _check_forward_ran(self) -> None:
         if self.context is None:
             raise RuntimeError(
                 f"{type(self).__name__}.backward() was called before forward(): there is "
                 "no input to differentiate at. Call the layer on an input first."
             )
-        grad_input, grad_weight, grad_bias = conv_backward(grad_out, self.context)
-        self.weight.grad += grad_weight
-        if self.bias is not None:
-            self.bias.grad += grad_bias
-        return grad_input
 
     def extra_repr(self) -> str:
         text = f"{self.in_channels} -> {self.out_channels}, kernel_size={_short(self.kernel_size)}"

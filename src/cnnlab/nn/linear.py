@@ -73,6 +73,15 @@ class Linear(Module):
             self.bias.grad += grad_bias
         return grad_x
 
+    def backward_parameters(self, grad_out: np.ndarray) -> None:
+        """Weight and bias gradients only (no ``grad_out @ W`` for the input)."""
+        _, grad_weight, grad_bias = linear_backward(
+            grad_out, self.x, self.weight.data, has_bias=self.bias is not None, input_grad=False
+        )
+        self.weight.grad += grad_weight
+        if self.bias is not None:
+            self.bias.grad += grad_bias
+
     def extra_repr(self) -> str:
         bias = "" if self.bias is not None else ", bias=False"
         return f"{self.in_features} -> {self.out_features}{bias}"

@@ -59,6 +59,16 @@ class Module:
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         raise TypeError(f"{type(self).__name__} does not define backward().")
 
+    def backward_parameters(self, grad_out: np.ndarray) -> None:
+        """Only the parameter gradients: for a network whose input needs no gradient.
+
+        Training calls this instead of :meth:`backward`, since the data is not trained:
+        a convolution or linear layer then skips its input gradient (PyTorch skips it for
+        an input that does not require grad), and ``Sequential`` asks this of its first
+        layer. By default it runs :meth:`backward` and drops the input gradient.
+        """
+        self.backward(grad_out)
+
     # -- walking the tree -----------------------------------------------------------
     def register_buffer(self, name: str, value: np.ndarray) -> None:
         """Keep ``value`` as state that is saved and loaded but not trained."""

@@ -54,7 +54,7 @@ def run_epoch(run: Run, epoch: int, history: History, progress: TrainingProgress
         if not math.isfinite(loss):
             problem = f"the loss is {loss}"
             raise TrainingDiverged(epoch, batch, batches, problem, optimizer.lr)
-        model.backward(run.loss_fn.backward())
+        model.backward_parameters(run.loss_fn.backward())  # the data needs no gradient
         optimizer.step()
         tally.add(loss, output, targets)
         progress.advance(tally.loss, tally.accuracy)
