@@ -74,6 +74,7 @@ CONVS = {
         shape=(4, 2, 10, 10), weight=(3, 2, 3, 3), dilation=2, padding=2, padding_mode="circular"
     ),
     "1x1": dict(shape=(4, 8, 7, 7), weight=(5, 8, 1, 1)),
+    "one image (split by channel)": dict(shape=(1, 4, 12, 12), weight=(6, 4, 3, 3), padding=1),
 }
 
 
@@ -96,11 +97,13 @@ def test_convolution_on_threads_equals_one_thread_bit_for_bit(monkeypatch, case)
         np.testing.assert_array_equal(a, c)
 
 
-def test_relu_pooling_and_padding_on_threads_equal_one_thread(monkeypatch):
+@pytest.mark.parametrize("batch", [7, 1], ids=["split by image", "split by channel"])
+def test_relu_pooling_padding_and_batch_norm_on_threads_equal_one_thread(monkeypatch, batch):
     monkeypatch.setattr(_threads, "MIN_PART_ELEMENTS", 1)
     rng = np.random.default_rng(1)
-    x = rng.standard_normal((7, 3, 9, 9)).astype(np.float32)
-    grad = rng.standard_normal((7, 3, 4, 4)).astype(np.float32)
+    x = rng.standard_normal((batch, 3, 9, 9)).astype(np.float32)
+    grad = rng.standard_normal((batch, 3, 4, 4)).astype(np.float32)
+    mean, var, weight, bias = rng.random((4, 3)).astype(np.float32)
 
     def steps():
         y = F.relu(x)
@@ -111,6 +114,7 @@ def test_relu_pooling_and_padding_on_threads_equal_one_thread(monkeypatch):
             pooled,
             F.max_pool_backward(grad, ctx),
             pad(x, [(1, 2), (2, 1)], "zeros"),
+            F.batch_norm_eval(x, mean, var, weight, bias),
         )
 
     for a, c in zip(run_with_threads(1, steps), run_with_threads(3, steps), strict=True):

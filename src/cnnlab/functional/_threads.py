@@ -118,3 +118,21 @@ def parallel_for(function: Callable[[slice], object], length: int, elements: int
     finally:
         for future in futures:
             future.result()
+
+
+def parallel_blocks(function: Callable[[tuple[slice, ...]], object], shape, elements: int) -> None:
+    """Call ``function(index)`` for index tuples that split an array of ``shape``.
+
+    Splits the first axis (images), or the second (channels) when there are fewer images
+    than threads, as in inference on one image.
+
+    >>> import numpy as np
+    >>> x = np.ones((1, 4, 2))
+    >>> parallel_blocks(lambda index: np.negative(x[index], out=x[index]), x.shape, x.size)
+    >>> float(x.sum())
+    -8.0
+    """
+    if len(shape) > 1 and shape[0] < get_num_threads():
+        parallel_for(lambda part: function((slice(None), part)), shape[1], elements)
+    else:
+        parallel_for(lambda part: function((part,)), shape[0], elements)

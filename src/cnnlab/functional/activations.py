@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_axis, check_float_array
-from ._threads import parallel_for
+from ._threads import parallel_blocks
 
 
 def relu(x: np.ndarray) -> np.ndarray:
@@ -22,7 +22,7 @@ def relu(x: np.ndarray) -> np.ndarray:
     if x.ndim == 0:
         return np.maximum(x, 0)
     out = np.empty_like(x)
-    parallel_for(lambda part: np.maximum(x[part], 0, out=out[part]), len(x), x.size)
+    parallel_blocks(lambda index: np.maximum(x[index], 0, out=out[index]), x.shape, x.size)
     return out
 
 
@@ -33,10 +33,10 @@ def relu_backward(grad_out: np.ndarray, output: np.ndarray) -> np.ndarray:
         return grad_out * (output > 0)
     out = np.empty(grad_out.shape, grad_out.dtype)
 
-    def mask(part: slice) -> None:
-        np.multiply(grad_out[part], output[part] > 0, out=out[part])
+    def mask(index: tuple[slice, ...]) -> None:
+        np.multiply(grad_out[index], output[index] > 0, out=out[index])
 
-    parallel_for(mask, len(out), out.size)
+    parallel_blocks(mask, out.shape, out.size)
     return out
 
 

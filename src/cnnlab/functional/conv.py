@@ -30,8 +30,9 @@ from .._validation import (
     received,
 )
 from ._shapes import conv_output_size
-from ._threads import parallel_for
+from ._threads import parallel_blocks
 from .conv_backward import ConvContext, conv_backward
+from .conv_pointwise import is_pointwise, pointwise_conv
 from .im2col import ColumnLayout, Workspace, im2col
 from .padding import PADDING_MODES, ConvPadding, conv_padding, pad
 
@@ -151,6 +152,10 @@ def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode
     dtype = np.result_type(x.dtype, weight.dtype)
     weight = weight.astype(dtype, copy=False)
     bias = None if bias is None else bias.astype(dtype, copy=False)
+    if is_pointwise(kernel, pairs):  # 1x1, unpadded: no im2col at all
+        y, ctx = pointwise_conv(x.astype(dtype, copy=False), weight, bias, stride, groups,
+                                input_shape)  # fmt: skip
+        return (y if dims == 2 else y[:, :, 0]), ctx
     workspace = Workspace() if workspace is None else workspace
     y, layout, planes, chunk, cols = _forward(
         x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace
@@ -210,11 +215,12 @@ def _rows_to_image(
     grid = rows.reshape(rows.shape[0], out.shape[0], out_h, layout.row_width)
     grid = grid[..., :out_w].transpose(1, 0, 2, 3)  # (n, C, H_out, W_out)
 
-    def copy(part: slice) -> None:
+    def copy(index: tuple[slice, ...]) -> None:
         if bias is None:
-            out[part] = grid[part]
+            out[index] = grid[index]
         else:
-            np.add(grid[part], bias[:, None, None], out=out[part])
+            channels = index[1] if len(index) > 1 else slice(None)
+            np.add(grid[index], bias[channels, None, None], out=out[index])
 
-    parallel_for(copy, out.shape[0], out.size)
+    parallel_blocks(copy, out.shape, out.size)
     return out

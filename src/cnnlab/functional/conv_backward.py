@@ -19,6 +19,7 @@ import numpy as np
 
 from .._validation import check_same_shape
 from ._threads import parallel_for
+from .conv_pointwise import PointwiseContext, pointwise_backward
 from .im2col import ColumnLayout, Workspace, col2im, im2col, shifted_col2im
 from .padding import pad_backward
 
@@ -40,15 +41,15 @@ class ConvContext(NamedTuple):
 
 
 def conv_backward(
-    grad_out: np.ndarray, ctx: ConvContext, input_grad: bool = True
+    grad_out: np.ndarray, ctx: ConvContext | PointwiseContext, input_grad: bool = True
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
     """Gradients of ``conv2d`` or ``conv1d`` with respect to input, weight and bias.
 
     Parameters
     ----------
     grad_out : ndarray, shape of the forward output
-    ctx : ConvContext
-        From the forward call.
+    ctx : ConvContext or PointwiseContext
+        From the forward call (1x1 unpadded convolutions make the second).
     input_grad : bool, default True
         False skips the input gradient (a network's first layer: the data is not trained).
 
@@ -58,11 +59,15 @@ def conv_backward(
     grad_weight : ndarray, shape of the weight
     grad_bias : ndarray, shape (C_out,), or None when the forward had no bias
     """
+    if isinstance(ctx, PointwiseContext):
+        _check_grad_shape(grad_out, ctx.output_shape)
+        grad_out = np.asarray(grad_out, dtype=ctx.weight.dtype)
+        return pointwise_backward(grad_out, ctx, input_grad)
     layout, weight, groups = ctx.layout, ctx.weight, ctx.groups
     batch, c_out, dtype = ctx.planes.shape[0], weight.shape[0], weight.dtype
     out_h, out_w = layout.output_shape
     expected = (batch, c_out) + ((out_h, out_w) if len(ctx.input_shape) == 4 else (out_w,))
-    check_same_shape("grad_out", np.asarray(grad_out), "output", np.broadcast_to(0.0, expected))
+    _check_grad_shape(grad_out, expected)
     grad_out = np.asarray(grad_out, dtype=dtype).reshape(batch, c_out, out_h, out_w)
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
     k_total = w_groups.shape[2] * groups  # C_in * KH * KW
@@ -93,6 +98,10 @@ def conv_backward(
         grad_weight = grad_weight[:, :, 0]
         grad_input = None if grad_input is None else grad_input[:, :, 0]
     return grad_input, grad_weight, grad_bias
+
+
+def _check_grad_shape(grad_out, expected: tuple[int, ...]) -> None:
+    check_same_shape("grad_out", np.asarray(grad_out), "output", np.broadcast_to(0.0, expected))
 
 
 class _InputGradient:

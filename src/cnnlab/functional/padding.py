@@ -22,7 +22,7 @@ import numpy as np
 
 from .._validation import check_choice, check_int_tuple, received
 from ._shapes import same_padding
-from ._threads import parallel_for
+from ._threads import parallel_blocks
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 Padding = Sequence[int | tuple[int, int]]  # one amount or (before, after) pair per axis
@@ -132,12 +132,12 @@ def pad(
     elif out.shape != out_shape:
         raise ValueError(f"`out` must have the padded shape {out_shape}. {received(out=out)}")
     interior = out[_interior(sizes, pairs)]
-    if lead:  # image by image on several threads
+    if lead:  # images or channels on several threads
 
-        def copy(part: slice) -> None:
-            interior[part] = x[part]
+        def copy(index: tuple[slice, ...]) -> None:
+            interior[index] = x[index]
 
-        parallel_for(copy, lead[0], out.size)
+        parallel_blocks(copy, lead, out.size)
     else:
         interior[...] = x
     for k, (n, (b, a)) in enumerate(zip(sizes, pairs, strict=True)):

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._validation import check_float_array, check_int_tuple, check_same_shape, received
 from ._shapes import conv_output_size
-from ._threads import parallel_for
+from ._threads import parallel_blocks, parallel_for
 
 IntOrTuple = int | tuple[int, ...]
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
@@ -116,13 +116,13 @@ def max_pool(x: np.ndarray, window: PoolWindow) -> tuple[np.ndarray, MaxPoolCont
     slices = window.offsets(window.output_shape(x.shape[2:]))
     out = np.empty(padded[slices[0]].shape, padded.dtype)
 
-    def maxima(part: slice) -> None:  # images part
-        target = out[part]
-        target[...] = padded[part][slices[0]]
+    def maxima(block: tuple[slice, ...]) -> None:  # some images, or some channels
+        target, source = out[block], padded[block]
+        target[...] = source[slices[0]]
         for index in slices[1:]:
-            np.maximum(target, padded[part][index], out=target)
+            np.maximum(target, source[index], out=target)
 
-    parallel_for(maxima, len(out), padded.size)
+    parallel_blocks(maxima, out.shape, padded.size)
     return out, MaxPoolContext(window, x.shape, padded, out)
 
 

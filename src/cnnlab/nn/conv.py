@@ -6,6 +6,7 @@ import numpy as np
 
 from .._validation import check_choice, check_int_tuple, check_positive_int, received
 from ..functional.conv import LAYOUTS, ConvContext, IntOrTuple, conv1d, conv2d, conv_backward
+from ..functional.conv_pointwise import PointwiseContext
 from ..functional.im2col import Workspace
 from ..functional.padding import PADDING_MODES, ConvPadding, conv_padding
 from .init import default_rng, uniform_fan_in
@@ -60,7 +61,7 @@ class _ConvNd(Module):
         self.bias = (
             Parameter(uniform_fan_in((self.out_channels,), fan_in, rng, dtype)) if bias else None
         )
-        self.context: ConvContext | None = None
+        self.context: ConvContext | PointwiseContext | None = None
         self.workspace = Workspace()  # scratch buffers reused from one step to the next
 
     def forward(self, x: np.ndarray) -> np.ndarray:
