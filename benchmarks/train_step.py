@@ -67,20 +67,23 @@ def torch_copy(model):
     return net
 
 
-def time_steps(first, second, steps: int) -> tuple[list[float], list[float]]:
-    """Milliseconds of each step of ``first`` and ``second``, run in turns (after warm-up).
+def time_steps(first, second, steps: int, rounds: int = 3) -> tuple[list[float], list[float]]:
+    """Milliseconds of ``steps`` steps of ``first`` and of ``second``, in alternating blocks.
 
-    Taking turns exposes both to the same drift of a shared machine's load.
+    Alternating blocks (``rounds`` of each) expose both to the same drift of a shared
+    machine's load; within a block one framework runs alone, after two warm-up steps,
+    so neither pays for the other's thread pool still spinning.
     """
-    for _ in range(3):
-        first()
-        second()
     times = ([], [])
-    for _ in range(steps):
+    per_round = -(-steps // rounds)
+    for _ in range(rounds):
         for step, record in zip((first, second), times, strict=True):
-            start = time.perf_counter()
-            step()
-            record.append((time.perf_counter() - start) * 1e3)
+            for _ in range(2):
+                step()
+            for _ in range(per_round):
+                start = time.perf_counter()
+                step()
+                record.append((time.perf_counter() - start) * 1e3)
     return times
 
 

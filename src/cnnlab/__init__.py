@@ -15,15 +15,13 @@ weights     PyTorch .pth files read without torch or pickle code; the published 
 guessing    the image guesser: ImageNet classes, preprocessing, test-time augmentation
 save        save / load_weights: a model's weights as .safetensors under PyTorch's key names
 guess       guess(image): "Image prediction: ping-pong ball / Confidence: 100.0%"
-set_num_threads, get_num_threads   threads for cnnlab's copies and element-wise steps
 """
 
-from .functional._threads import get_num_threads, set_num_threads
 from .serialization import load_weights, save
 
 __version__ = "0.1.0"
 
-__all__ = ["get_num_threads", "guess", "load_weights", "save", "set_num_threads"]
+__all__ = ["guess", "load_weights", "save"]
 
 
 def guess(image, model: str = "resnext50_32x4d", weights=None, top: int = 5, tta: bool = False):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_axis, check_float_array
-from ._threads import parallel_blocks
 
 
 def relu(x: np.ndarray) -> np.ndarray:
@@ -18,26 +17,12 @@ def relu(x: np.ndarray) -> np.ndarray:
     >>> relu(np.array([-1.0, 0.0, 2.0]))
     array([0., 0., 2.])
     """
-    x = check_float_array("input", x)
-    if x.ndim == 0:
-        return np.maximum(x, 0)
-    out = np.empty_like(x)
-    parallel_blocks(lambda index: np.maximum(x[index], 0, out=out[index]), x.shape, x.size)
-    return out
+    return np.maximum(check_float_array("input", x), 0)
 
 
 def relu_backward(grad_out: np.ndarray, output: np.ndarray) -> np.ndarray:
     """Passes the gradient where the output is positive (zero at ``x = 0``, as PyTorch)."""
-    grad_out, output = np.asarray(grad_out), np.asarray(output)
-    if grad_out.shape != output.shape or grad_out.ndim == 0:
-        return grad_out * (output > 0)
-    out = np.empty(grad_out.shape, grad_out.dtype)
-
-    def mask(index: tuple[slice, ...]) -> None:
-        np.multiply(grad_out[index], output[index] > 0, out=out[index])
-
-    parallel_blocks(mask, out.shape, out.size)
-    return out
+    return grad_out * (output > 0)
 
 
 def leaky_relu(x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:

@@ -30,7 +30,6 @@ from .._validation import (
     received,
 )
 from ._shapes import conv_output_size
-from ._threads import parallel_blocks
 from .conv_backward import ConvContext, conv_backward
 from .conv_pointwise import is_pointwise, pointwise_conv
 from .im2col import ColumnLayout, Workspace, im2col
@@ -199,6 +198,11 @@ def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, wor
     return y, layout, planes, chunk, (cols_buffer if keep else None)
 
 
+def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace) -> np.ndarray:
+    """Zero-padded 2-D convolution of already checked arguments, without a context."""
+    return _forward(x, weight, None, stride, pairs, dilation, groups, "zeros", workspace)[0]
+
+
 def _chunk_size(rows: int, layout: ColumnLayout, itemsize: int) -> int:
     """Images per chunk so that the chunk's columns take about ``CHUNK_BYTES``."""
     return max(1, CHUNK_BYTES // (rows * layout.positions * itemsize))
@@ -214,13 +218,8 @@ def _rows_to_image(
     out_h, out_w = layout.output_shape
     grid = rows.reshape(rows.shape[0], out.shape[0], out_h, layout.row_width)
     grid = grid[..., :out_w].transpose(1, 0, 2, 3)  # (n, C, H_out, W_out)
-
-    def copy(index: tuple[slice, ...]) -> None:
-        if bias is None:
-            out[index] = grid[index]
-        else:
-            channels = index[1] if len(index) > 1 else slice(None)
-            np.add(grid[index], bias[channels, None, None], out=out[index])
-
-    parallel_blocks(copy, out.shape, out.size)
+    if bias is None:
+        out[...] = grid
+    else:
+        np.add(grid, bias[:, None, None], out=out)
     return out

@@ -9,6 +9,10 @@ With stride 1 the col2im is :func:`~cnnlab.functional.im2col.shifted_col2im` (a 
 1-D additions), and with zero padding its result goes straight into the input's
 gradient. The columns come from the forward pass when it kept them, else they are
 rebuilt from the padded input.
+
+With stride 1, zero padding and 16 or more input channels per group, ``dx`` is instead
+the forward convolution of ``dy`` with the flipped, channel-swapped kernel (no col2im);
+1x1 unpadded convolutions have their own module, :mod:`~cnnlab.functional.conv_pointwise`.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import check_same_shape
-from ._threads import parallel_for
 from .conv_pointwise import PointwiseContext, pointwise_backward
 from .im2col import ColumnLayout, Workspace, col2im, im2col, shifted_col2im
 from .padding import pad_backward
+
+TRANSPOSED_MIN_CHANNELS = 16  # input channels per group from which dx is a convolution
 
 
 class ConvContext(NamedTuple):
@@ -77,7 +82,8 @@ def conv_backward(
     rows_buffer = ctx.workspace.get("rows", c_out * chunk * layout.positions, dtype)
     grad_w_t = np.zeros(w_groups.transpose(0, 2, 1).shape, dtype)  # dW, transposed
     grad_bias = np.zeros(c_out, dtype) if ctx.has_bias else None
-    grad_input = _InputGradient(ctx, chunk) if input_grad else None
+    transposed_padding = _transposed_padding(ctx) if input_grad else None
+    grad_input = _InputGradient(ctx, chunk) if input_grad and not transposed_padding else None
     for start in range(0, batch, chunk):
         part, images = slice(start, start + chunk), min(chunk, batch - start)
         if ctx.cols is None:
@@ -94,10 +100,54 @@ def conv_backward(
 
     grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
     grad_input = None if grad_input is None else grad_input.result()
+    if transposed_padding:
+        grad_input = _input_gradient_by_convolution(grad_out, ctx, transposed_padding)
     if len(ctx.input_shape) == 3:
         grad_weight = grad_weight[:, :, 0]
         grad_input = None if grad_input is None else grad_input[:, :, 0]
     return grad_input, grad_weight, grad_bias
+
+
+def _transposed_padding(ctx: ConvContext) -> tuple[tuple[int, int], ...] | None:
+    """Padding of the convolution of ``dy`` that gives ``dx``, or None where there is none.
+
+    With stride 1 and zero padding, ``dx`` is ``dy`` convolved with the kernel flipped in
+    space and with its channel axes swapped, padded by ``reach - before`` and ``reach -
+    after`` on each axis (``reach = dilation * (kernel - 1)``): a forward convolution,
+    which is cheaper than ``W.T @ dy`` followed by col2im (that writes and then adds up
+    ``KH * KW`` times the input gradient). Padding wider than the kernel's reach has no
+    such form. With few input channels per group the convolution's matrix product is too
+    thin to pay (LeNet-5's 6 -> 16 layer is faster through col2im), so they keep col2im.
+    """
+    layout = ctx.layout
+    few_channels = ctx.weight.shape[1] < TRANSPOSED_MIN_CHANNELS
+    if layout.stride != (1, 1) or ctx.padding_mode != "zeros" or few_channels:
+        return None
+    pads = []
+    geometry = zip(ctx.padding, layout.kernel_size, layout.dilation, strict=True)
+    for (before, after), kernel, dilation in geometry:
+        reach = dilation * (kernel - 1)
+        if before > reach or after > reach:
+            return None
+        pads.append((reach - before, reach - after))
+    return tuple(pads)
+
+
+def _input_gradient_by_convolution(
+    grad_out: np.ndarray, ctx: ConvContext, padding: tuple[tuple[int, int], ...]
+) -> np.ndarray:
+    """``dx`` as the convolution of ``dy`` ``(N, C_out, H_out, W_out)``; see above."""
+    from .conv import convolve_checked  # conv.py imports this module
+
+    weight, groups = ctx.weight, ctx.groups
+    c_out, c_group, kh, kw = weight.shape
+    flipped = weight[:, :, ::-1, ::-1].reshape(groups, c_out // groups, c_group, kh, kw)
+    swapped = flipped.transpose(0, 2, 1, 3, 4).reshape(groups * c_group, c_out // groups, kh, kw)
+    workspace = ctx.workspace.child("input_grad")
+    return convolve_checked(
+        grad_out, np.ascontiguousarray(swapped), (1, 1), padding, ctx.layout.dilation, groups,
+        workspace,
+    )  # fmt: skip
 
 
 def _check_grad_shape(grad_out, expected: tuple[int, ...]) -> None:
@@ -174,13 +224,8 @@ def _image_to_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> 
     batch, channels = image.shape[:2]
     out_h, out_w = layout.output_shape
     grid = out[: channels * batch * layout.positions].reshape(channels, batch, out_h, -1)
-    source = image.transpose(1, 0, 2, 3)
-
-    def copy(part: slice) -> None:
-        grid[part, ..., :out_w] = source[part]
-        grid[part, ..., out_w:] = 0
-
-    parallel_for(copy, channels, grid.size)
+    grid[..., :out_w] = image.transpose(1, 0, 2, 3)
+    grid[..., out_w:] = 0
     return grid.reshape(channels, -1)
 
 
@@ -197,17 +242,11 @@ def _plane_rows(
     batch, channels = image.shape[:2]
     (out_h, out_w), padded_w = layout.output_shape, layout.padded_shape[1]
     planes = out[: channels * batch * layout.plane_size].reshape(channels, batch, -1)
-    grid = planes[..., : out_h * padded_w].reshape(channels, batch, out_h, padded_w)
-    rows = rows.reshape(channels, batch, -1)
-    source = image.transpose(1, 0, 2, 3)
-
-    def copy(part: slice) -> None:
-        if layout.full_rows:
-            planes[part, :, : layout.positions] = rows[part]
-            planes[part, :, layout.positions :] = 0
-        else:
-            planes[part] = 0
-            grid[part, ..., :out_w] = source[part]
-
-    parallel_for(copy, channels, planes.size)
+    if layout.full_rows:
+        planes[..., : layout.positions] = rows.reshape(channels, batch, -1)
+        planes[..., layout.positions :] = 0
+    else:
+        planes.fill(0)
+        grid = planes[..., : out_h * padded_w].reshape(channels, batch, out_h, padded_w)
+        grid[..., :out_w] = image.transpose(1, 0, 2, 3)
     return planes.reshape(channels, -1)

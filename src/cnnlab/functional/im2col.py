@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._shapes import conv_output_size
-from ._threads import parallel_for
 
 FULL_ROWS_MIN_USE = 0.8  # full rows only when this share of each row is output (measured:
 # 28 of 32 and 32 of 34 gain, 10 of 14 loses)
@@ -173,12 +172,7 @@ def im2col(planes: np.ndarray, layout: ColumnLayout, out: np.ndarray | None = No
     rows, columns = channels * kh * kw, batch * layout.positions
     cols = np.empty((rows, columns), planes.dtype) if out is None else out[: rows * columns]
     windows = layout.windows(planes)
-    target = cols.reshape(windows.shape)
-
-    def copy(part: slice) -> None:
-        target[part] = windows[part]
-
-    parallel_for(copy, channels, rows * columns)
+    cols.reshape(windows.shape)[...] = windows
     return cols.reshape(rows, columns)
 
 
@@ -239,18 +233,13 @@ def shifted_col2im(cols: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> n
     flat = out.reshape(groups, -1)  # (G, C_g * n * plane_size)
     size = flat.shape[1]
     shifted = cols.reshape(groups, kh * kw, size)
-    offsets = [i * dh * padded_w + j * dw for i in range(kh) for j in range(kw)]
-
-    def add(part: slice) -> None:  # positions part of every group
-        for group in range(groups):
-            flat[group, part] = shifted[group, 0, part]
-            for index, offset in enumerate(offsets[1:], 1):
-                start = max(part.start, offset)
-                if start < part.stop:
-                    target = flat[group, start : part.stop]
-                    target += shifted[group, index, start - offset : part.stop - offset]
-
-    parallel_for(add, size, cols.size)
+    for group in range(groups):
+        flat[group] = shifted[group, 0]
+        for index in range(1, kh * kw):
+            i, j = divmod(index, kw)
+            offset = i * dh * padded_w + j * dw
+            target = flat[group, offset:]
+            target += shifted[group, index, : size - offset]
     return out
 
 
@@ -269,6 +258,18 @@ class Workspace:
 
     def __init__(self) -> None:
         self._buffers: dict[str, np.ndarray] = {}
+        self._children: dict[str, Workspace] = {}
+
+    def child(self, name: str) -> Workspace:
+        """A workspace of its own, kept under ``name``, for a computation nested in this one.
+
+        >>> workspace = Workspace()
+        >>> workspace.child("input_grad") is workspace.child("input_grad")
+        True
+        """
+        if name not in self._children:
+            self._children[name] = Workspace()
+        return self._children[name]
 
     def get(self, name: str, size: int, dtype) -> np.ndarray:
         """A 1-D buffer of ``size`` elements of ``dtype`` (uninitialised)."""

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._threads import parallel_blocks
-
 
 def _channel_sum(a: np.ndarray) -> np.ndarray:
     """Sum over every axis but axis 1: shape (C,)."""
@@ -136,15 +134,8 @@ def batch_norm_eval(
            [ 1.]])
     """
     scale, shift = _scale_shift(running_mean, running_var, weight, bias, eps, x.dtype)
-    scale, shift = _per_channel(scale, x.ndim), _per_channel(shift, x.ndim)
-    y = np.empty(x.shape, np.result_type(x, scale))
-
-    def affine(index: tuple[slice, ...]) -> None:
-        channels = index[1:2] if len(index) > 1 else ()
-        np.multiply(x[index], scale[channels], out=y[index])
-        y[index] += shift[channels]
-
-    parallel_blocks(affine, x.shape, x.size)
+    y = x * _per_channel(scale, x.ndim)
+    y += _per_channel(shift, x.ndim)
     return y
 
 

@@ -22,7 +22,6 @@ import numpy as np
 
 from .._validation import check_choice, check_int_tuple, received
 from ._shapes import same_padding
-from ._threads import parallel_blocks
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 Padding = Sequence[int | tuple[int, int]]  # one amount or (before, after) pair per axis
@@ -131,15 +130,7 @@ def pad(
         out = np.empty(out_shape, dtype=x.dtype)
     elif out.shape != out_shape:
         raise ValueError(f"`out` must have the padded shape {out_shape}. {received(out=out)}")
-    interior = out[_interior(sizes, pairs)]
-    if lead:  # images or channels on several threads
-
-        def copy(index: tuple[slice, ...]) -> None:
-            interior[index] = x[index]
-
-        parallel_blocks(copy, lead, out.size)
-    else:
-        interior[...] = x
+    out[_interior(sizes, pairs)] = x
     for k, (n, (b, a)) in enumerate(zip(sizes, pairs, strict=True)):
         for border, source in _border_sources(n, b, a, mode):
             out[_along(k, border, sizes, pairs)] = (

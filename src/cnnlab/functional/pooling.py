@@ -17,7 +17,6 @@ import numpy as np
 
 from .._validation import check_float_array, check_int_tuple, check_same_shape, received
 from ._shapes import conv_output_size
-from ._threads import parallel_blocks, parallel_for
 
 IntOrTuple = int | tuple[int, ...]
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
@@ -114,15 +113,9 @@ def max_pool(x: np.ndarray, window: PoolWindow) -> tuple[np.ndarray, MaxPoolCont
     x = window.check_input(x)
     padded = window.pad(x, -np.inf)
     slices = window.offsets(window.output_shape(x.shape[2:]))
-    out = np.empty(padded[slices[0]].shape, padded.dtype)
-
-    def maxima(block: tuple[slice, ...]) -> None:  # some images, or some channels
-        target, source = out[block], padded[block]
-        target[...] = source[slices[0]]
-        for index in slices[1:]:
-            np.maximum(target, source[index], out=target)
-
-    parallel_blocks(maxima, out.shape, padded.size)
+    out = padded[slices[0]].copy()
+    for index in slices[1:]:
+        np.maximum(out, padded[index], out=out)
     return out, MaxPoolContext(window, x.shape, padded, out)
 
 
@@ -137,20 +130,16 @@ def max_pool_backward(grad_out: np.ndarray, ctx: MaxPoolContext) -> np.ndarray:
     # Blocks of the batch small enough to stay in cache while every offset visits them.
     sample_bytes = ctx.padded_input[:1].nbytes
     rows = max(1, CACHE_BLOCK_BYTES // max(1, sample_bytes))
-
-    def route(part: slice) -> None:  # images part, block by block
-        for start in range(part.start, part.stop, rows):
-            block = slice(start, min(start + rows, part.stop))
-            _route_to_maxima(
-                grad[block],
-                grad_out[block],
-                ctx.padded_input[block],
-                ctx.output[block],
-                slices,
-                ctx.window.overlapping,
-            )
-
-    parallel_for(route, grad.shape[0], grad.size)
+    for start in range(0, grad.shape[0], rows):
+        block = slice(start, start + rows)
+        _route_to_maxima(
+            grad[block],
+            grad_out[block],
+            ctx.padded_input[block],
+            ctx.output[block],
+            slices,
+            ctx.window.overlapping,
+        )
     return grad[ctx.window.interior(ctx.input_shape)]
 
 
