@@ -6,24 +6,30 @@ import argparse
 from pathlib import Path
 
 from .._validation import check_choice
+from ..physics.fringes_experiment import run_fringes_experiment
 from ..physics.ising_experiment import run_ising_experiment
+from ..physics.spectra import TASKS
+from ..physics.spectra_experiment import run_spectra_experiment
 
 #: The dataset names ``cnnlab train`` hands to :func:`run_physics`.
-PHYSICS = ("ising",)
+PHYSICS = ("ising", "spectra", "fringes")
 
 
 def run_physics(name: str, args: argparse.Namespace) -> int:
     """Run the physics experiment ``name`` with the options of ``cnnlab train``.
 
-    Uses ``args.size`` (lattice side, default 32), ``args.seed`` and ``args.out`` (default
-    ``cnnlab-<name>``); training runs the protocol's 10 epochs.
+    Uses ``args.seed`` and ``args.out`` (default ``cnnlab-<name>``); ``args.size`` (the
+    lattice side, default 32) for ising, ``args.task`` (shape or count) for spectra. Each
+    experiment trains for its own protocol's epochs.
     """
     name = check_choice("dataset", name, PHYSICS)
     out = getattr(args, "out", None) or Path(f"cnnlab-{name}")
+    seed = getattr(args, "seed", 0)
     if name == "ising":
-        run_ising_experiment(
-            size=getattr(args, "size", None) or 32,
-            out=out,
-            seed=getattr(args, "seed", 0),
-        )
+        run_ising_experiment(size=getattr(args, "size", None) or 32, out=out, seed=seed)
+    elif name == "spectra":
+        task = check_choice("task", getattr(args, "task", None) or "shape", TASKS)
+        run_spectra_experiment(out, task=task, seed=seed)
+    else:
+        run_fringes_experiment(out, seed=seed)
     return 0

@@ -11,7 +11,7 @@ from .physics import PHYSICS, run_physics
 
 HELP = (
     "train a CNN on a dataset (shapes, mnist, fashion-mnist, cifar10 or an image folder), "
-    "or run a physics experiment (ising)"
+    "or run a physics experiment (ising, spectra, fringes)"
 )
 
 
@@ -26,6 +26,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--size", type=int, default=None,
                         help="image size (28), or the lattice size for ising (32)")  # fmt: skip
+    parser.add_argument("--task", choices=("shape", "count"), default=None,
+                        help="spectra: classify line shapes (default) or count peaks")  # fmt: skip
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: cnnlab-<dataset>)")  # fmt: skip
     parser.add_argument("--resume", action="store_true",

@@ -8,9 +8,12 @@ mobilenet_v2 torchvision's MobileNetV2 (depthwise convolutions, ReLU6)
 squeezenet1_1 torchvision's SqueezeNet 1.1 (Fire modules, 1.2 M parameters)
 alexnet, vgg16 torchvision's AlexNet and VGG-16 (adaptive pooling to 6x6 / 7x7)
 build_model an architecture by name (ARCHITECTURES lists them)
+spectra_cnn the 1-D CNN of the spectra experiment (line shape, peak count)
+fringes_cnn the fringe-spacing regressor of the interference experiment
 """
 
 from .alexnet_vgg import alexnet, vgg16
+from .fringes_net import fringes_cnn
 from .lenet import lenet5
 from .mobilenet import mobilenet_v2
 from .registry import ARCHITECTURES, build_model
@@ -22,6 +25,7 @@ from .resnet import (
     resnext50_32x4d,
     resnext101_32x8d,
 )
+from .spectra_net import spectra_cnn
 from .squeezenet import squeezenet1_1
 from .vgg import small_vgg
 
@@ -30,6 +34,7 @@ __all__ = [
     "ResNet",
     "alexnet",
     "build_model",
+    "fringes_cnn",
     "lenet5",
     "mobilenet_v2",
     "resnet18",
@@ -38,6 +43,7 @@ __all__ = [
     "resnext50_32x4d",
     "resnext101_32x8d",
     "small_vgg",
+    "spectra_cnn",
     "squeezenet1_1",
     "vgg16",
 ]

@@ -7,10 +7,40 @@ updates           metropolis_sweep (checkerboard), wolff_update and swendsen_wan
                   (clusters), many chains at once
 phases            ising_cnn, estimate_tc (Carrasquilla-Melko: where P(ordered) = 1/2)
 ising_experiment  run_ising_experiment: sample, train, estimate, plot (``cnnlab train ising``)
+spectra           make_spectra: Gaussian, Lorentzian and Voigt lines on noisy sloping baselines
+spectra_fit       fit_line_shapes: the least-squares baseline for the line shape
+spectra_experiment run_spectra_experiment: line shape or peak count by a Conv1d network
+                  (``cnnlab train spectra``)
+fringes           make_fringes: two-beam straight and circular fringes, with noise
+fringes_fourier   fourier_spacing: the Fourier-transform estimate of the fringe spacing
+fringes_regression train_spacing_regressor, predict_spacing, errors_by_visibility
+fringes_experiment run_fringes_experiment: CNN against Fourier by visibility
+                  (``cnnlab train fringes``)
 """
 
 from .exact import TC, onsager_energy, yang_magnetization
+from .fringes import (
+    Fringes,
+    beam_intensities,
+    fringe_visibility,
+    make_fringes,
+    spacing_to_target,
+    target_to_spacing,
+    two_beam_intensity,
+)
+from .fringes_experiment import FringesExperiment, run_fringes_experiment
+from .fringes_fourier import fourier_spacing
+from .fringes_regression import errors_by_visibility, predict_spacing, train_spacing_regressor
 from .ising import IsingSamples, binder_cumulant, sample_ising
 from .ising_experiment import IsingExperiment, run_ising_experiment
 from .phases import TcEstimate, estimate_tc, first_crossing, ising_cnn
+from .spectra import Spectra, gaussian, lorentzian, make_spectra, normalise, voigt, voigt_widths
+from .spectra_experiment import (
+    NOISE_LEVELS,
+    SpectraExperiment,
+    confusion_matrix,
+    run_spectra_experiment,
+    train_spectra_cnn,
+)
+from .spectra_fit import fit_line_shapes
 from .updates import metropolis_sweep, swendsen_wang_update, wolff_update
