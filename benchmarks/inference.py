@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from cnnlab.models import build_model
+from cnnlab.nn import no_grad
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from models.torch_zoo import BasicBlock, Bottleneck, ResNet  # noqa: E402  (the torch reference lives with the tests)
@@ -30,19 +31,27 @@ TORCH_BUILDS = {
 }
 
 
-def median_ms(run, repeats: int) -> float:
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+def median_ms(ours, theirs, repeats: int, rounds: int = 3) -> tuple[float, float]:
+    """Median milliseconds of ``ours`` and ``theirs``, run in alternating blocks.
+
+    Each block warms up once and then runs alone (neither framework pays for the other's
+    thread pool still spinning); alternating the blocks ``rounds`` times exposes both to
+    the same drift of a shared machine's load.
+    """
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(rounds):
+        for run, record in zip((ours, theirs), times, strict=True):
+            run()
+            for _ in range(-(-repeats // rounds)):
+                start = time.perf_counter()
+                run()
+                record.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=6)
     args = parser.parse_args()
     import torch
 
@@ -57,12 +66,19 @@ def main() -> None:
         net.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
         for batch in (1, 8):
             x = np.random.default_rng(0).standard_normal((batch, 3, 224, 224)).astype(np.float32)
-            ours = median_ms(lambda: model(x), args.repeats)  # noqa: B023
-            with torch.no_grad():
-                xt = torch.from_numpy(x)
-                theirs = median_ms(lambda: net(xt), args.repeats)  # noqa: B023
+            xt = torch.from_numpy(x)
+
+            def torch_forward():
+                with torch.no_grad():
+                    net(xt)  # noqa: B023
+
+            def cnnlab_forward():
+                with no_grad():  # as torch's: nothing kept for backward
+                    model(x)  # noqa: B023
+
+            ours, theirs = median_ms(cnnlab_forward, torch_forward, args.repeats)
             tracemalloc.start()
-            model(x)
+            cnnlab_forward()
             peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
             print(f"{name:<17} {batch:>5} {ours:>10.1f} {theirs:>9.1f} {ours / theirs:>6.2f} "

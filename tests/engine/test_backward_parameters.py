@@ -55,5 +55,5 @@ def test_conv_backward_without_input_gradient_returns_none_and_the_same_weights(
 
 
 def test_backward_parameters_before_forward_says_so():
-    with pytest.raises(RuntimeError, match="before forward"):
+    with pytest.raises(RuntimeError, match="without a forward"):
         nn.Conv2d(1, 1, 3).backward_parameters(np.zeros((1, 1, 1, 1)))

@@ -182,7 +182,7 @@ def test_an_unbatched_image_is_refused_with_a_hint():
 
 
 def test_backward_before_forward_is_refused():
-    with pytest.raises(RuntimeError, match=r"Conv2d.backward\(\) was called before forward"):
+    with pytest.raises(RuntimeError, match=r"Conv2d.backward\(\) was called without a forward"):
         nn.Conv2d(1, 1, 3).backward(np.zeros((1, 1, 3, 3)))
 
 

@@ -121,8 +121,11 @@ def batch_norm_eval(
     weight: np.ndarray | None = None,
     bias: np.ndarray | None = None,
     eps: float = 1e-5,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Batch norm with fixed (running) statistics, folded into ``y = x * scale + shift``.
+
+    ``out`` (which may be ``x`` itself) receives the result when given.
 
     Folding the four per-channel steps into one multiply-add makes it 3x faster on a
     32x64x56x56 float32 batch.
@@ -134,7 +137,7 @@ def batch_norm_eval(
            [ 1.]])
     """
     scale, shift = _scale_shift(running_mean, running_var, weight, bias, eps, x.dtype)
-    y = x * _per_channel(scale, x.ndim)
+    y = np.multiply(x, _per_channel(scale, x.ndim), out=out)
     y += _per_channel(shift, x.ndim)
     return y
 

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..nn import BatchNorm2d, Conv2d, Module
+from ..nn.in_place import apply_layer
 
 
 class Chain(Module):
@@ -26,9 +27,10 @@ class Chain(Module):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        fresh = False  # x is the caller's: never overwritten
         for name, layer in self.named_children():
             try:
-                x = layer(x)
+                x, fresh = apply_layer(layer, x, fresh)
             except (ValueError, TypeError) as error:
                 raise type(error)(
                     f"layer {name} ({layer.short_repr()}) in {type(self).__name__}: {error}"

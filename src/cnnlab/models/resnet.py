@@ -22,6 +22,7 @@ from ..nn import (
     ReLU,
     Sequential,
 )
+from ..nn.in_place import apply_layer
 from ..nn.init import default_rng
 from ._blocks import Chain, he_normal_init
 from ._size import check_min_size
@@ -36,10 +37,13 @@ class _ResidualBlock(Module):
         raise NotImplementedError
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        out = x
+        out, fresh = x, False
         for layer in self.main_path():
-            out = layer(out)
+            out, fresh = apply_layer(layer, out, fresh)
         identity = x if self.downsample is None else self.downsample(x)
+        if fresh:  # under no_grad(), out is this block's own array: add and clip in it
+            np.add(out, identity, out=out)
+            return apply_layer(self.relu, out, fresh)[0]
         return self.relu(out + identity)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 Base and containers
     Module, Parameter, Sequential, Residual, Identity, Flatten
+    no_grad (forward passes that keep nothing for backward), is_grad_enabled
 Convolution
     Conv1d, Conv2d
 Dense, normalisation, dropout
@@ -21,6 +22,7 @@ from .clamp import ReLU6
 from .containers import Residual, Sequential
 from .conv import Conv1d, Conv2d
 from .dropout import Dropout
+from .grad_mode import is_grad_enabled, no_grad
 from .linear import Linear
 from .loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from .module import Module

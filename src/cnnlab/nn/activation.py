@@ -1,7 +1,7 @@
 """Activation layers: ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax.
 
 Each keeps what its backward needs (the output, or for LeakyReLU the input). None offers
-``inplace``: a NumPy layer gains nothing from it.
+``inplace``; under ``no_grad()`` the containers let ReLU overwrite a fresh array instead.
 """
 
 from __future__ import annotations
@@ -24,7 +24,16 @@ class ReLU(Module):
         self.output = F.relu(x)
         return self.output
 
+    def forward_in_place(self, x: np.ndarray) -> bool:
+        if not np.issubdtype(x.dtype, np.floating):
+            return False
+        np.maximum(x, 0, out=x)
+        self.output = None  # nothing to differentiate: this ran under no_grad()
+        return True
+
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        if getattr(self, "output", None) is None:
+            raise self.no_forward_error()
         return F.relu_backward(grad_out, self.output)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .in_place import apply_layer
 from .module import Module
 
 
@@ -51,9 +52,10 @@ class Sequential(Module):
         return self
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        fresh = False  # x is the caller's: never overwritten
         for index, layer in enumerate(self.layers):
             try:
-                x = layer(x)
+                x, fresh = apply_layer(layer, x, fresh)
             except (ValueError, TypeError) as error:
                 raise type(error)(
                     f"layer {index} ({layer.short_repr()}) in Sequential: {error}"

@@ -9,6 +9,7 @@ from ..functional.conv import LAYOUTS, ConvContext, IntOrTuple, conv1d, conv2d, 
 from ..functional.conv_pointwise import PointwiseContext
 from ..functional.im2col import Workspace
 from ..functional.padding import PADDING_MODES, ConvPadding, conv_padding
+from .grad_mode import is_grad_enabled
 from .init import default_rng, uniform_fan_in
 from .module import Module
 from .parameter import Parameter
@@ -86,6 +87,8 @@ class _ConvNd(Module):
             self.padding_mode,
             self.workspace,
         )
+        if not is_grad_enabled():
+            self.context = None  # nothing to differentiate, nothing held
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
@@ -107,10 +110,7 @@ class _ConvNd(Module):
 
     def _check_forward_ran(self) -> None:
         if self.context is None:
-            raise RuntimeError(
-                f"{type(self).__name__}.backward() was called before forward(): there is "
-                "no input to differentiate at. Call the layer on an input first."
-            )
+            raise self.no_forward_error()
 
     def extra_repr(self) -> str:
         text = f"{self.in_channels} -> {self.out_channels}, kernel_size={_short(self.kernel_size)}"

@@ -59,6 +59,21 @@ class Module:
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         raise TypeError(f"{type(self).__name__} does not define backward().")
 
+    def no_forward_error(self) -> RuntimeError:
+        """The error of a ``backward()`` with no forward pass to differentiate."""
+        return RuntimeError(
+            f"{type(self).__name__}.backward() was called without a forward() to "
+            "differentiate: call the layer on an input first, outside no_grad()."
+        )
+
+    def forward_in_place(self, x: np.ndarray) -> bool:
+        """Overwrite ``x`` with this layer's output if the layer can; say whether it did.
+
+        Only containers call it, under ``no_grad()`` and on an array they own (see
+        :mod:`cnnlab.nn.in_place`). By default a layer cannot.
+        """
+        return False
+
     def backward_parameters(self, grad_out: np.ndarray) -> None:
         """Only the parameter gradients: for a network whose input needs no gradient.
 

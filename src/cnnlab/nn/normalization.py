@@ -61,6 +61,20 @@ class _BatchNorm(Module):
             x = x.astype(np.float32 if self.weight is None else self.weight.dtype)
         return x
 
+    def forward_in_place(self, x: np.ndarray) -> bool:
+        """Evaluation mode only: ``x * scale + shift`` written over ``x``."""
+        if self.training or not self.track_running_stats:
+            return False
+        weight = None if self.weight is None else self.weight.data
+        bias = None if self.bias is None else self.bias.data
+        if weight is not None and np.result_type(x, weight) != x.dtype:
+            return False
+        x = self._check_input(x)
+        self.uses_batch_statistics = False
+        self.x = self.xhat = None  # nothing to differentiate: this ran under no_grad()
+        batch_norm_eval(x, self.running_mean, self.running_var, weight, bias, self.eps, out=x)
+        return True
+
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = self._check_input(x)
         weight = None if self.weight is None else self.weight.data
@@ -92,6 +106,8 @@ class _BatchNorm(Module):
                 grad_out, self.xhat, self.invstd, weight
             )
         else:
+            if self.x is None:
+                raise self.no_forward_error()
             grad_x, grad_weight, grad_bias = batch_norm_eval_backward(
                 grad_out, self.x, self.running_mean, self.running_var, weight, self.eps
             )
