@@ -10,6 +10,7 @@ import numpy as np
 
 from .._validation import check_float_array, check_not_empty, check_positive_int, received
 from ..functional.activations import softmax
+from ..nn.grad_mode import no_grad
 from ..nn.module import Module
 from ._pairs import as_batch_source
 
@@ -125,7 +126,7 @@ def evaluate(model: Module, data, loss_fn=None, batch_size: int = 256) -> Evalua
     _check_model(model)
     source = as_batch_source("data", data)
     tally = Tally(loss_reduction(loss_fn))
-    with training_mode(model, False):
+    with training_mode(model, False), no_grad():
         for inputs, targets in source.batches(batch_size):
             logits = model(inputs)
             loss = None if loss_fn is None else float(loss_fn(logits, targets))
@@ -167,7 +168,7 @@ def predict_proba(model: Module, x, batch_size: int = 256) -> np.ndarray:
         raise ValueError(f"`x` must have a batch axis first, (N, ...). {received(x=x)}")
     check_not_empty("x", x)
     batch_size = check_positive_int("batch_size", batch_size)
-    with training_mode(model, False):
+    with training_mode(model, False), no_grad():
         parts = [softmax(model(x[i : i + batch_size]), dim=1) for i in range(0, len(x), batch_size)]
     return np.concatenate(parts)
 
