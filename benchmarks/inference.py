@@ -31,16 +31,20 @@ TORCH_BUILDS = {
 }
 
 
+PAUSE_SECONDS = 0.5  # lets the other framework's spinning BLAS/OpenMP threads go to sleep
+
+
 def median_ms(ours, theirs, repeats: int, rounds: int = 3) -> tuple[float, float]:
     """Median milliseconds of ``ours`` and ``theirs``, run in alternating blocks.
 
-    Each block warms up once and then runs alone (neither framework pays for the other's
-    thread pool still spinning); alternating the blocks ``rounds`` times exposes both to
+    Each block pauses, warms up once and then runs alone (neither framework pays for the
+    other's thread pool still spinning); alternating the blocks ``rounds`` times exposes both to
     the same drift of a shared machine's load.
     """
     times: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
         for run, record in zip((ours, theirs), times, strict=True):
+            time.sleep(PAUSE_SECONDS)
             run()
             for _ in range(-(-repeats // rounds)):
                 start = time.perf_counter()

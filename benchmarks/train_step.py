@@ -67,17 +67,21 @@ def torch_copy(model):
     return net
 
 
-def time_steps(first, second, steps: int, rounds: int = 3) -> tuple[list[float], list[float]]:
+PAUSE_SECONDS = 0.5  # lets the other framework's spinning BLAS/OpenMP threads go to sleep
+
+
+def time_steps(first, second, steps: int, rounds: int = 5) -> tuple[list[float], list[float]]:
     """Milliseconds of ``steps`` steps of ``first`` and of ``second``, in alternating blocks.
 
     Alternating blocks (``rounds`` of each) expose both to the same drift of a shared
-    machine's load; within a block one framework runs alone, after two warm-up steps,
-    so neither pays for the other's thread pool still spinning.
+    machine's load; within a block one framework runs alone, after a pause and two
+    warm-up steps, so neither pays for the other's thread pool still spinning.
     """
     times = ([], [])
     per_round = -(-steps // rounds)
     for _ in range(rounds):
         for step, record in zip((first, second), times, strict=True):
+            time.sleep(PAUSE_SECONDS)
             for _ in range(2):
                 step()
             for _ in range(per_round):

@@ -15,13 +15,15 @@ weights     PyTorch .pth files read without torch or pickle code; the published 
 guessing    the image guesser: ImageNet classes, preprocessing, test-time augmentation
 save        save / load_weights: a model's weights as .safetensors under PyTorch's key names
 guess       guess(image): "Image prediction: ping-pong ball / Confidence: 100.0%"
+no_grad     forward passes that keep nothing for backward (as torch.no_grad)
 """
 
+from .grad_mode import no_grad
 from .serialization import load_weights, save
 
 __version__ = "0.1.0"
 
-__all__ = ["guess", "load_weights", "save"]
+__all__ = ["guess", "load_weights", "no_grad", "save"]
 
 
 def guess(image, model: str = "resnext50_32x4d", weights=None, top: int = 5, tta: bool = False):

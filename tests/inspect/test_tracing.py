@@ -77,3 +77,14 @@ def test_backward_hook_sees_and_may_replace_the_gradient():
 def test_only_modules_are_traced():
     with pytest.raises(TypeError, match=r"`model` must be a cnnlab Module\. Received: model=3"):
         capture_activations(3, np.ones(2))
+
+
+def test_a_captured_convolution_output_is_not_overwritten_by_the_relu_after_it():
+    # containers let a ReLU work in place on a fresh convolution output; not while traced
+    model = nn.Sequential(nn.Conv2d(1, 3, 3, rng=0), nn.ReLU())
+    x = np.random.default_rng(0).standard_normal((1, 1, 6, 6)).astype(np.float32)
+    with nn.no_grad():
+        maps = capture_activations(model, x)
+    assert (maps["0"] < 0).any()
+    np.testing.assert_array_equal(maps["1"], np.maximum(maps["0"], 0))
+    assert not np.shares_memory(maps["0"], maps["1"])

@@ -11,10 +11,11 @@ the weight flattened to ``W`` of shape ``(C_out, C_in * KH * KW)``::
 With ``groups`` the channels split into independent groups and each product is a
 batched matmul over the groups. 1-D convolution is 2-D with ``H = 1``.
 
-The batch runs in chunks whose columns fit in cache, so a large ``cols`` never exists
-whole (for a 3x3 kernel it is nine times the input): backward rebuilds each chunk's
-columns from the padded input kept in the context, which is cheaper than storing them.
-Only small layers keep their columns for backward. Big scratch arrays come from a
+The batch runs in chunks whose columns fit in cache, so the matrix products read them
+while they are hot. Forward keeps all the columns for backward when they take at most
+``KEEP_COLS_BYTES`` (reading them back is cheaper than rebuilding them; nothing is kept
+under ``no_grad()``); above that, backward rebuilds each chunk's columns from the padded
+input kept in the context. Big scratch arrays come from a
 :class:`~cnnlab.functional.im2col.Workspace` that a layer reuses from step to step.
 """
 
@@ -29,6 +30,7 @@ from .._validation import (
     check_positive_int,
     received,
 )
+from ..grad_mode import is_grad_enabled
 from ._shapes import conv_output_size
 from .conv_backward import ConvContext, conv_backward
 from .conv_pointwise import is_pointwise, pointwise_conv
@@ -41,7 +43,7 @@ IntOrTuple = int | tuple[int, ...]
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
 WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
 CHUNK_BYTES = 4 << 20  # columns of one chunk of the batch: small enough to stay in cache
-KEEP_COLS_BYTES = 8 << 20  # up to this size forward keeps all columns for backward
+KEEP_COLS_BYTES = 128 << 20  # up to this size forward keeps all columns for backward
 
 
 def conv2d(
@@ -183,7 +185,7 @@ def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, wor
     rows_per_group = w_groups.shape[2]
     chunk = min(batch, _chunk_size(rows_per_group * groups, layout, x.itemsize))
     per_image = rows_per_group * groups * layout.positions
-    keep = batch * per_image * x.itemsize <= KEEP_COLS_BYTES
+    keep = is_grad_enabled() and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
     cols_buffer = workspace.get("cols", per_image * (batch if keep else chunk), x.dtype)
     rows_buffer = workspace.get("rows", c_out * chunk * layout.positions, x.dtype)
     y = np.empty((batch, c_out) + layout.output_shape, x.dtype)

@@ -121,6 +121,8 @@ class Tracer:
             return call.output
 
         self._replace(module, "forward", traced_forward)
+        # every call must go through forward, and no output seen may be overwritten later
+        self._replace(module, "forward_in_place", _never_in_place)
         if self.on_backward is not None:
             backward, hook = module.backward, self.on_backward
 
@@ -132,6 +134,10 @@ class Tracer:
 
 
 _ABSENT = object()
+
+
+def _never_in_place(x) -> bool:
+    return False
 
 
 @contextmanager

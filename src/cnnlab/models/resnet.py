@@ -41,7 +41,7 @@ class _ResidualBlock(Module):
         for layer in self.main_path():
             out, fresh = apply_layer(layer, out, fresh)
         identity = x if self.downsample is None else self.downsample(x)
-        if fresh:  # under no_grad(), out is this block's own array: add and clip in it
+        if fresh:  # out is this block's own array: add and clip in it
             np.add(out, identity, out=out)
             return apply_layer(self.relu, out, fresh)[0]
         return self.relu(out + identity)

@@ -16,13 +16,13 @@ Pooling
     AdaptiveAvgPool2dGrid (any output size)
 """
 
+from ..grad_mode import is_grad_enabled, no_grad
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .adaptive_pooling import AdaptiveAvgPool2dGrid
 from .clamp import ReLU6
 from .containers import Residual, Sequential
 from .conv import Conv1d, Conv2d
 from .dropout import Dropout
-from .grad_mode import is_grad_enabled, no_grad
 from .linear import Linear
 from .loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from .module import Module

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._validation import check_real, received
 from ..functional import activations as F
+from ..grad_mode import is_grad_enabled
 from .module import Module
 
 
@@ -28,7 +29,7 @@ class ReLU(Module):
         if not np.issubdtype(x.dtype, np.floating):
             return False
         np.maximum(x, 0, out=x)
-        self.output = None  # nothing to differentiate: this ran under no_grad()
+        self.output = x if is_grad_enabled() else None  # backward needs only the output
         return True
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from ..functional.conv import LAYOUTS, ConvContext, IntOrTuple, conv1d, conv2d, 
 from ..functional.conv_pointwise import PointwiseContext
 from ..functional.im2col import Workspace
 from ..functional.padding import PADDING_MODES, ConvPadding, conv_padding
-from .grad_mode import is_grad_enabled
+from ..grad_mode import is_grad_enabled
 from .init import default_rng, uniform_fan_in
 from .module import Module
 from .parameter import Parameter

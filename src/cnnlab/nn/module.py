@@ -69,7 +69,7 @@ class Module:
     def forward_in_place(self, x: np.ndarray) -> bool:
         """Overwrite ``x`` with this layer's output if the layer can; say whether it did.
 
-        Only containers call it, under ``no_grad()`` and on an array they own (see
+        Only containers call it, on a fresh array that nobody else holds (see
         :mod:`cnnlab.nn.in_place`). By default a layer cannot.
         """
         return False

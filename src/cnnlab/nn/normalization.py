@@ -12,6 +12,7 @@ from ..functional.normalization import (
     batch_norm_train_backward,
     update_running_stats,
 )
+from ..grad_mode import is_grad_enabled
 from .module import Module
 from .parameter import Parameter
 
@@ -62,8 +63,8 @@ class _BatchNorm(Module):
         return x
 
     def forward_in_place(self, x: np.ndarray) -> bool:
-        """Evaluation mode only: ``x * scale + shift`` written over ``x``."""
-        if self.training or not self.track_running_stats:
+        """Under no_grad in evaluation mode only: ``x * scale + shift`` written over ``x``."""
+        if self.training or not self.track_running_stats or is_grad_enabled():
             return False
         weight = None if self.weight is None else self.weight.data
         bias = None if self.bias is None else self.bias.data

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._validation import check_float_array, check_not_empty, check_positive_int, received
 from ..functional.activations import softmax
-from ..nn.grad_mode import no_grad
+from ..grad_mode import no_grad
 from ..nn.module import Module
 from ._pairs import as_batch_source
 
