@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from cnnlab.functional.im2col import ColumnLayout, col2im, im2col, shifted_col2im
+from cnnlab.functional.im2col import (
+    ColumnLayout,
+    col2im,
+    im2col,
+    image_columns,
+    shifted_col2im,
+)
 
 # (padded H, W), kernel, stride, dilation
 GEOMETRIES = [
@@ -114,3 +120,17 @@ def test_shifted_col2im_adds_the_same_windows_as_col2im(padded, kernel, dilation
     np.testing.assert_allclose(
         layout.image(planes).transpose(1, 0, 2, 3), layout.image(expected), rtol=1e-12, atol=1e-12
     )
+
+
+@pytest.mark.parametrize("full_rows", [False, True])
+@pytest.mark.parametrize("stride, dilation", [((1, 1), (1, 1)), ((2, 1), (1, 2))])
+def test_image_columns_are_each_images_im2col(full_rows, stride, dilation):
+    if full_rows and stride != (1, 1):
+        full_rows = False  # full rows need stride 1
+    layout = ColumnLayout.create((7, 8), (3, 2), stride, dilation, full_rows=full_rows)
+    planes = layout.new_planes(3, 2, np.float64)
+    layout.image(planes)[...] = np.random.default_rng(0).standard_normal((3, 2, 7, 8))
+    columns = image_columns(planes, layout)
+    assert columns.shape == (3, 2 * 3 * 2, layout.positions)
+    for n in range(3):
+        np.testing.assert_array_equal(columns[n], im2col(planes[n : n + 1], layout))

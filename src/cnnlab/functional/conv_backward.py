@@ -2,7 +2,7 @@
 
 Chunk by chunk, as in the forward pass (:mod:`cnnlab.functional.conv`)::
 
-    dW += dy @ cols.T            db += dy summed over pixels
+    dW += sum over images of dy[n] @ cols[n].T     db = dy summed over images and pixels
     dx  = col2im(W.T @ dy)       then pad_backward folds the padding's gradient back
 
 With stride 1 the col2im is :func:`~cnnlab.functional.im2col.shifted_col2im` (a few long
@@ -23,7 +23,7 @@ import numpy as np
 
 from .._validation import check_same_shape
 from .conv_pointwise import PointwiseContext, pointwise_backward
-from .im2col import ColumnLayout, Workspace, col2im, im2col, shifted_col2im
+from .im2col import ColumnLayout, Workspace, col2im, image_columns, shifted_col2im
 from .padding import pad_backward
 
 TRANSPOSED_MIN_CHANNELS = 16  # input channels per group from which dx is a convolution
@@ -80,23 +80,24 @@ def conv_backward(
     per_image = k_total * layout.positions
     cols_buffer = ctx.workspace.get("cols", per_image * chunk, dtype)
     rows_buffer = ctx.workspace.get("rows", c_out * chunk * layout.positions, dtype)
+    rows_t_buffer = ctx.workspace.get("rows_t", c_out * chunk * layout.positions, dtype)
     grad_w_t = np.zeros(w_groups.transpose(0, 2, 1).shape, dtype)  # dW, transposed
-    grad_bias = np.zeros(c_out, dtype) if ctx.has_bias else None
+    grad_bias = grad_out.sum(axis=(0, 2, 3)) if ctx.has_bias else None
     transposed_padding = _transposed_padding(ctx) if input_grad else None
     grad_input = _InputGradient(ctx, chunk) if input_grad and not transposed_padding else None
     for start in range(0, batch, chunk):
         part, images = slice(start, start + chunk), min(chunk, batch - start)
         if ctx.cols is None:
-            cols = im2col(ctx.planes[part], layout, out=cols_buffer)
+            cols = image_columns(ctx.planes[part], layout, out=cols_buffer)
         else:  # kept by forward, in the same chunks
             cols = ctx.cols[start * per_image : (start + images) * per_image]
-        cols = cols.reshape(groups, w_groups.shape[2], -1)  # (G, K_g, n * positions)
-        rows = _image_to_rows(grad_out[part], layout, rows_buffer)  # (C_out, n * positions)
-        if grad_bias is not None:
-            grad_bias += rows.sum(axis=1)
-        grad_w_t += np.matmul(cols, rows.reshape(groups, c_out // groups, -1).transpose(0, 2, 1))
-        if grad_input is not None:
-            grad_input.add(part, grad_out[part], rows)
+        cols = cols.reshape(images, groups, w_groups.shape[2], -1)  # (n, G, K_g, positions)
+        rows = _image_rows(grad_out[part], layout, rows_buffer)  # (n, C_out, positions)
+        rows = rows.reshape(images, groups, c_out // groups, -1).transpose(0, 1, 3, 2)
+        grad_w_t += np.matmul(cols, rows).sum(axis=0)  # sum over images of (G, K_g, C_out / G)
+        if grad_input is not None:  # col2im wants the rows of all images side by side
+            rows_t = _image_to_rows(grad_out[part], layout, rows_t_buffer)
+            grad_input.add(part, grad_out[part], rows_t)
 
     grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
     grad_input = None if grad_input is None else grad_input.result()
@@ -213,6 +214,21 @@ class _InputGradient:
             return self.image
         grad = pad_backward(self.image, self.ctx.padding, self.ctx.padding_mode)
         return grad.copy() if self.ctx.padding_mode == "zeros" else grad
+
+
+def _image_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:
+    """``image`` ``(n, C, H_out, W_out)`` as ``(n, C, H_out * row_width)``, the forward's rows.
+
+    The thrown-away columns of full rows are zero; without full rows it is the image
+    itself (a view when contiguous). ``out`` holds at least ``n * C * positions`` elements.
+    """
+    batch, channels, out_h, out_w = image.shape
+    if not layout.full_rows:
+        return image.reshape(batch, channels, -1)
+    grid = out[: batch * channels * layout.positions].reshape(batch, channels, out_h, -1)
+    grid[..., :out_w] = image
+    grid[..., out_w:] = 0
+    return grid.reshape(batch, channels, -1)
 
 
 def _image_to_rows(image: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> np.ndarray:

@@ -176,6 +176,33 @@ def im2col(planes: np.ndarray, layout: ColumnLayout, out: np.ndarray | None = No
     return cols.reshape(rows, columns)
 
 
+def image_columns(
+    planes: np.ndarray, layout: ColumnLayout, out: np.ndarray | None = None
+) -> np.ndarray:
+    """:func:`im2col` image by image: ``(N, C * KH * KW, H_out * row_width)``.
+
+    Each image's columns form their own matrix, so a batched product with the weight
+    gives the output already in image order ``(N, C_out, H_out, row_width)``. ``out`` is a
+    1-D buffer of at least ``N * C * KH * KW * layout.positions`` elements.
+
+    >>> layout = ColumnLayout.create((3, 3), (2, 2), full_rows=False)
+    >>> planes = np.arange(18.0).reshape(2, 1, 9)
+    >>> image_columns(planes, layout)[1]   # the windows of the second image
+    array([[ 9., 10., 12., 13.],
+           [10., 11., 13., 14.],
+           [12., 13., 15., 16.],
+           [13., 14., 16., 17.]])
+    """
+    batch, channels = planes.shape[:2]
+    kh, kw = layout.kernel_size
+    shape = (batch, channels * kh * kw, layout.positions)
+    size = shape[0] * shape[1] * shape[2]
+    cols = np.empty(shape, planes.dtype) if out is None else out[:size].reshape(shape)
+    windows = layout.windows(planes).transpose(3, 0, 1, 2, 4, 5)  # (N, C, KH, KW, H, W)
+    cols.reshape(windows.shape)[...] = windows
+    return cols
+
+
 def col2im(cols: np.ndarray, layout: ColumnLayout, planes: np.ndarray) -> np.ndarray:
     """Add each column of ``cols`` onto the window it came from (the adjoint of im2col).
 
