@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
+from alternating import alternate  # benchmarks/alternating.py, beside this script
 from cnnlab.models import build_model
 from cnnlab.nn import no_grad
 
@@ -29,28 +29,6 @@ TORCH_BUILDS = {
     "resnet18": lambda: ResNet(BasicBlock, [2, 2, 2, 2]),
     "resnext50_32x4d": lambda: ResNet(Bottleneck, [3, 4, 6, 3], groups=32, width_per_group=4),
 }
-
-
-PAUSE_SECONDS = 0.5  # lets the other framework's spinning BLAS/OpenMP threads go to sleep
-
-
-def median_ms(ours, theirs, repeats: int, rounds: int = 3) -> tuple[float, float]:
-    """Median milliseconds of ``ours`` and ``theirs``, run in alternating blocks.
-
-    Each block pauses, warms up once and then runs alone (neither framework pays for the
-    other's thread pool still spinning); alternating the blocks ``rounds`` times exposes both to
-    the same drift of a shared machine's load.
-    """
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(rounds):
-        for run, record in zip((ours, theirs), times, strict=True):
-            time.sleep(PAUSE_SECONDS)
-            run()
-            for _ in range(-(-repeats // rounds)):
-                start = time.perf_counter()
-                run()
-                record.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
@@ -80,7 +58,9 @@ def main() -> None:
                 with no_grad():  # as torch's: nothing kept for backward
                     model(x)  # noqa: B023
 
-            ours, theirs = median_ms(cnnlab_forward, torch_forward, args.repeats)
+            ours, theirs = map(
+                statistics.median, alternate(cnnlab_forward, torch_forward, args.repeats)
+            )
             tracemalloc.start()
             cnnlab_forward()
             peak = tracemalloc.get_traced_memory()[1] / 2**20

@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
-import time
 import tracemalloc
 
 import numpy as np
 
 import cnnlab.models
+from alternating import alternate  # benchmarks/alternating.py, beside this script
 from cnnlab import nn, optim
 
 NETWORKS = {
@@ -65,30 +65,6 @@ def torch_copy(model):
     net = torch.nn.Sequential(*layers)
     net.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
     return net
-
-
-PAUSE_SECONDS = 0.5  # lets the other framework's spinning BLAS/OpenMP threads go to sleep
-
-
-def time_steps(first, second, steps: int, rounds: int = 5) -> tuple[list[float], list[float]]:
-    """Milliseconds of ``steps`` steps of ``first`` and of ``second``, in alternating blocks.
-
-    Alternating blocks (``rounds`` of each) expose both to the same drift of a shared
-    machine's load; within a block one framework runs alone, after a pause and two
-    warm-up steps, so neither pays for the other's thread pool still spinning.
-    """
-    times = ([], [])
-    per_round = -(-steps // rounds)
-    for _ in range(rounds):
-        for step, record in zip((first, second), times, strict=True):
-            time.sleep(PAUSE_SECONDS)
-            for _ in range(2):
-                step()
-            for _ in range(per_round):
-                start = time.perf_counter()
-                step()
-                record.append((time.perf_counter() - start) * 1e3)
-    return times
 
 
 def main() -> None:
@@ -142,7 +118,8 @@ def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: in
 
     cnnlab_step()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    ours, theirs = map(statistics.median, time_steps(cnnlab_step, torch_step, steps))
+    times = alternate(cnnlab_step, torch_step, steps, rounds=5, warmup=2)
+    ours, theirs = map(statistics.median, times)
     torch_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
 
     tracemalloc.start()

@@ -171,11 +171,14 @@ def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode
     return (y if dims == 2 else y[:, :, 0]), ctx
 
 
-def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace):
+def _forward(
+    x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, for_backward=True
+):
     """Convolve checked 2-D arguments.
 
     Returns the output, the layout, the input planes, the images per chunk and all the
-    columns when they are small enough to keep (else None).
+    columns when a backward will want them (``for_backward`` and gradients on) and they
+    are small enough to keep (else None).
     """
     (batch, channels), c_out = x.shape[:2], weight.shape[0]
     padded = tuple(n + b + a for n, (b, a) in zip(x.shape[2:], pairs, strict=True))
@@ -188,7 +191,8 @@ def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, wor
     rows_per_group = w_groups.shape[2]
     chunk = min(batch, _chunk_size(rows_per_group * groups, layout, x.itemsize))
     per_image = rows_per_group * groups * layout.positions
-    keep = is_grad_enabled() and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
+    keep = for_backward and is_grad_enabled()
+    keep = keep and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
     cols_buffer = workspace.get("cols", per_image * (batch if keep else chunk), x.dtype)
     rows_buffer = workspace.get("rows", c_out * chunk * layout.positions, x.dtype)
     y = np.empty((batch, c_out) + layout.output_shape, x.dtype)
@@ -206,8 +210,10 @@ def _forward(x, weight, bias, stride, pairs, dilation, groups, padding_mode, wor
 
 
 def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace) -> np.ndarray:
-    """Zero-padded 2-D convolution of already checked arguments, without a context."""
-    return _forward(x, weight, None, stride, pairs, dilation, groups, "zeros", workspace)[0]
+    """Zero-padded 2-D convolution of already checked arguments, with nothing kept."""
+    return _forward(
+        x, weight, None, stride, pairs, dilation, groups, "zeros", workspace, for_backward=False
+    )[0]
 
 
 def _chunk_size(rows: int, layout: ColumnLayout, itemsize: int) -> int:

@@ -168,12 +168,9 @@ def im2col(planes: np.ndarray, layout: ColumnLayout, out: np.ndarray | None = No
            [4., 5., 7., 8.]])
     """
     batch, channels = planes.shape[:2]
-    kh, kw = layout.kernel_size
-    rows, columns = channels * kh * kw, batch * layout.positions
-    cols = np.empty((rows, columns), planes.dtype) if out is None else out[: rows * columns]
-    windows = layout.windows(planes)
-    cols.reshape(windows.shape)[...] = windows
-    return cols.reshape(rows, columns)
+    rows = channels * layout.kernel_size[0] * layout.kernel_size[1]
+    windows = layout.windows(planes)  # (C, KH, KW, N, H_out, row_width)
+    return _copy_windows(windows, (rows, batch * layout.positions), out)
 
 
 def image_columns(
@@ -194,13 +191,17 @@ def image_columns(
            [13., 14., 16., 17.]])
     """
     batch, channels = planes.shape[:2]
-    kh, kw = layout.kernel_size
-    shape = (batch, channels * kh * kw, layout.positions)
-    size = shape[0] * shape[1] * shape[2]
-    cols = np.empty(shape, planes.dtype) if out is None else out[:size].reshape(shape)
+    rows = channels * layout.kernel_size[0] * layout.kernel_size[1]
     windows = layout.windows(planes).transpose(3, 0, 1, 2, 4, 5)  # (N, C, KH, KW, H, W)
+    return _copy_windows(windows, (batch, rows, layout.positions), out)
+
+
+def _copy_windows(windows: np.ndarray, shape: tuple[int, ...], out) -> np.ndarray:
+    """The ``windows`` view copied, in its order, into a new array (or ``out``) of ``shape``."""
+    size = int(np.prod(shape))
+    cols = np.empty(size, windows.dtype) if out is None else out[:size]
     cols.reshape(windows.shape)[...] = windows
-    return cols
+    return cols.reshape(shape)
 
 
 def col2im(cols: np.ndarray, layout: ColumnLayout, planes: np.ndarray) -> np.ndarray:
