@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+import cnnlab
 from alternating import alternate  # benchmarks/alternating.py, beside this script
 from cnnlab.models import build_model
 from cnnlab.nn import no_grad
@@ -37,9 +38,8 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(min(threads, 2))
-    print(f"torch threads {torch.get_num_threads()}, median of {args.repeats} runs")
+    torch.set_num_threads(cnnlab.get_num_threads())
+    print(f"threads: {torch.get_num_threads()} (cnnlab and torch), median of {args.repeats} runs")
     print(f"{'model':<17} {'batch':>5} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} "
           f"{'cnnlab peak MB':>15}")  # fmt: skip
     for name, build_torch in TORCH_BUILDS.items():

@@ -1,11 +1,11 @@
 """One full training step (forward, loss, backward, SGD with momentum), cnnlab vs PyTorch.
 
 Batch 64: LeNet-5 on 1x28x28 and the small VGG on 3x32x32. Both frameworks run in this one
-process with the same thread count (torch is set to the number of threads cnnlab's BLAS
-uses), on the same data; the script prints the median milliseconds per step, the
-cnnlab/torch ratio, and the peak memory each step allocates (cnnlab: tracemalloc, which
-sees NumPy's buffers; torch: its CPU allocator is not visible to tracemalloc, so the
-resident-set growth is reported instead).
+process with the same thread count (torch is set to ``cnnlab.get_num_threads()``), on the
+same data; the script prints the median milliseconds per step, the cnnlab/torch ratio,
+and the peak memory each step allocates (cnnlab: tracemalloc, which sees NumPy's
+buffers; torch: its CPU allocator is not visible to tracemalloc, so the resident-set
+growth is reported instead).
 
     python benchmarks/train_step.py [--steps 30] [--batch-size 64]
 """
@@ -27,20 +27,6 @@ NETWORKS = {
     "lenet5": (cnnlab.models.lenet5, (1, 28, 28)),
     "small_vgg": (cnnlab.models.small_vgg, (3, 32, 32)),
 }
-
-
-def blas_threads() -> int:
-    try:
-        from threadpoolctl import threadpool_info
-
-        counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-        if counts:
-            return max(counts)
-    except ImportError:
-        pass
-    import os
-
-    return len(os.sched_getaffinity(0))
 
 
 def torch_copy(model):
@@ -75,10 +61,10 @@ def main() -> None:
 
     import torch
 
-    threads = blas_threads()
+    threads = cnnlab.get_num_threads()
     torch.set_num_threads(threads)
     print(
-        f"threads: {threads} (cnnlab BLAS and torch), batch {args.batch_size}, "
+        f"threads: {threads} (cnnlab and torch), batch {args.batch_size}, "
         f"median of {args.steps} steps"
     )
     print(

@@ -16,14 +16,16 @@ guessing    the image guesser: ImageNet classes, preprocessing, test-time augmen
 save        save / load_weights: a model's weights as .safetensors under PyTorch's key names
 guess       guess(image): "Image prediction: ping-pong ball / Confidence: 100.0%"
 no_grad     forward passes that keep nothing for backward (as torch.no_grad)
+set_num_threads / get_num_threads   threads for batch-parallel work (as torch's)
 """
 
 from .grad_mode import no_grad
+from .parallel import get_num_threads, set_num_threads
 from .serialization import load_weights, save
 
 __version__ = "0.1.0"
 
-__all__ = ["guess", "load_weights", "no_grad", "save"]
+__all__ = ["get_num_threads", "guess", "load_weights", "no_grad", "save", "set_num_threads"]
 
 
 def guess(image, model: str = "resnext50_32x4d", weights=None, top: int = 5, tta: bool = False):

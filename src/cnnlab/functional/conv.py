@@ -20,6 +20,8 @@ while they are hot. Forward keeps all the columns for backward when they take at
 under ``no_grad()``); above that, backward rebuilds each chunk's columns from the padded
 input kept in the context. Big scratch arrays come from a
 :class:`~cnnlab.functional.im2col.Workspace` that a layer reuses from step to step.
+The batch is split across cnnlab's threads (:mod:`cnnlab.parallel`): each pads, copies
+and multiplies its own images, with its own scratch buffers.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .._validation import (
     received,
 )
 from ..grad_mode import is_grad_enabled
+from ..parallel import parallel_for
 from ._shapes import conv_output_size
 from .conv_backward import ConvContext, conv_backward
 from .conv_pointwise import is_pointwise, pointwise_conv
@@ -186,27 +189,33 @@ def _forward(
     size = batch * channels * layout.plane_size
     buffer = workspace.get("planes", size, x.dtype)
     planes = layout.new_planes(batch, channels, x.dtype, buffer)
-    pad(x, pairs, padding_mode, out=layout.image(planes))
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
     rows_per_group = w_groups.shape[2]
     chunk = min(batch, _chunk_size(rows_per_group * groups, layout, x.itemsize))
     per_image = rows_per_group * groups * layout.positions
     keep = for_backward and is_grad_enabled()
     keep = keep and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
-    cols_buffer = workspace.get("cols", per_image * (batch if keep else chunk), x.dtype)
-    rows_buffer = workspace.get("rows", c_out * chunk * layout.positions, x.dtype)
+    kept = workspace.get("cols", batch * per_image, x.dtype) if keep else None
     y = np.empty((batch, c_out) + layout.output_shape, x.dtype)
-    for start in range(0, batch, chunk):
-        part = slice(start, start + chunk)
-        out = cols_buffer[start * per_image :] if keep else cols_buffer
-        cols = image_columns(planes[part], layout, out=out)  # (n, K, positions)
-        images = cols.shape[0]
-        cols = cols.reshape(images, groups, rows_per_group, -1)
-        rows = rows_buffer[: images * c_out * layout.positions]
-        rows = rows.reshape(images, groups, c_out // groups, -1)
-        np.matmul(w_groups, cols, out=rows)  # (n, G, C_out / G, positions)
-        _rows_to_image(rows, layout, y[part], bias)
-    return y, layout, planes, chunk, (cols_buffer if keep else None)
+
+    def convolve_images(first: int, stop: int, part: int) -> None:
+        """Pad, im2col and multiply images ``first:stop``, chunk by chunk."""
+        images = layout.image(planes[first:stop])
+        pad(x[first:stop], pairs, padding_mode, out=images)
+        cols_buffer = kept if keep else workspace.get(f"cols.{part}", per_image * chunk, x.dtype)
+        rows_buffer = workspace.get(f"rows.{part}", c_out * chunk * layout.positions, x.dtype)
+        for start in range(first, stop, chunk):
+            end = min(start + chunk, stop)
+            out = cols_buffer[start * per_image :] if keep else cols_buffer
+            cols = image_columns(planes[start:end], layout, out=out)  # (n, K, positions)
+            cols = cols.reshape(end - start, groups, rows_per_group, -1)
+            rows = rows_buffer[: (end - start) * c_out * layout.positions]
+            rows = rows.reshape(end - start, groups, c_out // groups, -1)
+            np.matmul(w_groups, cols, out=rows)  # (n, G, C_out / G, positions)
+            _rows_to_image(rows, layout, y[start:end], bias)
+
+    parallel_for(convolve_images, batch, chunk, work=c_out * batch * per_image // groups)
+    return y, layout, planes, chunk, kept
 
 
 def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace) -> np.ndarray:

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import check_same_shape
+from ..parallel import parallel_for
 from .conv_pointwise import PointwiseContext, pointwise_backward
 from .im2col import ColumnLayout, Workspace, col2im, image_columns, shifted_col2im
 from .padding import pad_backward
@@ -78,26 +79,35 @@ def conv_backward(
     k_total = w_groups.shape[2] * groups  # C_in * KH * KW
     chunk = ctx.chunk
     per_image = k_total * layout.positions
-    cols_buffer = ctx.workspace.get("cols", per_image * chunk, dtype)
-    rows_buffer = ctx.workspace.get("rows", c_out * chunk * layout.positions, dtype)
-    rows_t_buffer = ctx.workspace.get("rows_t", c_out * chunk * layout.positions, dtype)
-    grad_w_t = np.zeros(w_groups.transpose(0, 2, 1).shape, dtype)  # dW, transposed
-    grad_bias = grad_out.sum(axis=(0, 2, 3)) if ctx.has_bias else None
+    chunks = -(-batch // chunk)
+    grad_w_parts = np.empty((chunks,) + w_groups.transpose(0, 2, 1).shape, dtype)  # dW.T
     transposed_padding = _transposed_padding(ctx) if input_grad else None
     grad_input = _InputGradient(ctx, chunk) if input_grad and not transposed_padding else None
-    for start in range(0, batch, chunk):
-        part, images = slice(start, start + chunk), min(chunk, batch - start)
-        if ctx.cols is None:
-            cols = image_columns(ctx.planes[part], layout, out=cols_buffer)
-        else:  # kept by forward, in the same chunks
-            cols = ctx.cols[start * per_image : (start + images) * per_image]
-        cols = cols.reshape(images, groups, w_groups.shape[2], -1)  # (n, G, K_g, positions)
-        rows = _image_rows(grad_out[part], layout, rows_buffer)  # (n, C_out, positions)
-        rows = rows.reshape(images, groups, c_out // groups, -1).transpose(0, 1, 3, 2)
-        grad_w_t += np.matmul(cols, rows).sum(axis=0)  # sum over images of (G, K_g, C_out / G)
-        if grad_input is not None:  # col2im wants the rows of all images side by side
-            rows_t = _image_to_rows(grad_out[part], layout, rows_t_buffer)
-            grad_input.add(part, grad_out[part], rows_t)
+
+    def backward_images(first: int, stop: int, part: int) -> None:
+        """Weight gradient of each chunk of images ``first:stop`` (and col2im's dx)."""
+        get = ctx.workspace.get
+        cols_buffer = get(f"cols.{part}", per_image * chunk, dtype) if ctx.cols is None else None
+        rows_buffer = get(f"rows.{part}", c_out * chunk * layout.positions, dtype)
+        rows_t_buffer = get(f"rows_t.{part}", c_out * chunk * layout.positions, dtype)
+        for start in range(first, stop, chunk):
+            part_images, images = slice(start, start + chunk), min(chunk, stop - start)
+            if ctx.cols is None:
+                cols = image_columns(ctx.planes[part_images], layout, out=cols_buffer)
+            else:  # kept by forward
+                cols = ctx.cols[start * per_image : (start + images) * per_image]
+            cols = cols.reshape(images, groups, w_groups.shape[2], -1)  # (n, G, K_g, positions)
+            rows = _image_rows(grad_out[part_images], layout, rows_buffer)  # (n, C_out, positions)
+            rows = rows.reshape(images, groups, c_out // groups, -1).transpose(0, 1, 3, 2)
+            products = np.matmul(cols, rows)  # (n, G, K_g, C_out / G)
+            products.sum(axis=0, out=grad_w_parts[start // chunk])
+            if grad_input is not None:  # col2im wants the rows of all images side by side
+                rows_t = _image_to_rows(grad_out[part_images], layout, rows_t_buffer)
+                grad_input.add(part_images, grad_out[part_images], rows_t, part)
+
+    parallel_for(backward_images, batch, chunk, work=c_out * batch * per_image // groups)
+    grad_w_t = grad_w_parts.sum(axis=0)  # the chunks' sums in a fixed order
+    grad_bias = grad_out.sum(axis=(0, 2, 3)) if ctx.has_bias else None
 
     grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
     grad_input = None if grad_input is None else grad_input.result()
@@ -168,11 +178,12 @@ class _InputGradient:
             w_t = weight.reshape(groups, c_out // groups, -1).transpose(0, 2, 1)
         self.w_t = np.ascontiguousarray(w_t).reshape(groups, -1, c_out // groups)
         columns = chunk * (layout.plane_size if self.shifted else layout.positions)
+        self.sizes = {  # per part of the batch: buffers for one chunk
+            "grad_rows": c_out * columns,
+            "grad_cols": c_group * groups * kh * kw * columns,
+            "grad_chunk": channels * chunk * layout.plane_size,  # planes, channel-major
+        }
         get = ctx.workspace.get
-        self.rows_buffer = get("grad_rows", c_out * columns, weight.dtype)
-        self.cols_buffer = get("grad_cols", c_group * groups * kh * kw * columns, weight.dtype)
-        if self.shifted:  # one chunk's planes, channel-major
-            self.scratch = get("grad_chunk", channels * chunk * layout.plane_size, weight.dtype)
         self.direct = self.shifted and ctx.padding_mode == "zeros"
         if self.direct:  # (N, C, H, W)
             self.image = np.empty((batch, channels) + self._input_size(), weight.dtype)
@@ -185,14 +196,21 @@ class _InputGradient:
         shape = self.ctx.input_shape
         return shape[2:] if len(shape) == 4 else (1, shape[2])
 
-    def add(self, part: slice, grad_out: np.ndarray, rows: np.ndarray) -> None:
-        """The gradient of the images ``part``, from their ``grad_out`` and its ``rows``."""
+    def _buffer(self, name: str, worker: int) -> np.ndarray:
+        return self.ctx.workspace.get(f"{name}.{worker}", self.sizes[name], self.w_t.dtype)
+
+    def add(self, part: slice, grad_out: np.ndarray, rows: np.ndarray, worker: int = 0) -> None:
+        """The gradient of the images ``part``, from their ``grad_out`` and its ``rows``.
+
+        ``worker`` names the scratch buffers of the thread that calls.
+        """
         layout, groups = self.ctx.layout, self.ctx.groups
         images, channels = grad_out.shape[0], self.ctx.planes.shape[1]
         if self.shifted:
-            rows = _plane_rows(grad_out, rows, layout, self.rows_buffer)
+            rows = _plane_rows(grad_out, rows, layout, self._buffer("grad_rows", worker))
         rows = rows.reshape(groups, -1, rows.shape[1])
-        grad_cols = self.cols_buffer[: self.w_t.shape[0] * self.w_t.shape[1] * rows.shape[2]]
+        grad_cols = self._buffer("grad_cols", worker)
+        grad_cols = grad_cols[: self.w_t.shape[0] * self.w_t.shape[1] * rows.shape[2]]
         grad_cols = grad_cols.reshape(groups, self.w_t.shape[1], -1)
         np.matmul(self.w_t, rows, out=grad_cols)
         if not self.shifted:
@@ -200,7 +218,7 @@ class _InputGradient:
             planes.fill(0)
             col2im(grad_cols.reshape(-1, grad_cols.shape[2]), layout, planes)
             return
-        scratch = self.scratch[: channels * images * layout.plane_size]
+        scratch = self._buffer("grad_chunk", worker)[: channels * images * layout.plane_size]
         planes = shifted_col2im(grad_cols, layout, scratch.reshape(channels, images, -1))
         image = layout.image(planes).transpose(1, 0, 2, 3)  # (n, C, H_pad, W_pad)
         if self.direct:

@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..parallel import parallel_for
+
 
 class PointwiseContext(NamedTuple):
     """What :func:`pointwise_backward` needs from :func:`pointwise_conv`."""
@@ -65,7 +67,10 @@ def pointwise_conv(
     c_out = weight.shape[0]
     x4 = np.ascontiguousarray(x).reshape(batch, groups, channels // groups, out_h * out_w)
     w3 = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, C_in / G)
-    y = np.matmul(w3, x4)  # (N, G, C_out / G, pixels)
+    y = np.empty((batch, groups, c_out // groups, out_h * out_w), np.result_type(w3, x4))
+    work = y.size * w3.shape[2]  # multiply-adds
+    parallel_for(lambda start, stop, _: np.matmul(w3, x4[start:stop], out=y[start:stop]), batch,
+                 work=work)  # fmt: skip
     y = y.reshape(batch, c_out, out_h, out_w)
     if bias is not None:
         y += bias[:, None, None]
@@ -83,7 +88,16 @@ def pointwise_backward(
     x4, weight, groups = ctx.x, ctx.weight, ctx.groups
     batch, c_out = x4.shape[0], weight.shape[0]
     g4 = grad_out.reshape(batch, groups, c_out // groups, -1)  # (N, G, C_out / G, pixels)
-    grad_w = np.matmul(g4, x4.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, C_out / G, C_in / G)
+    x4_t = x4.transpose(0, 1, 3, 2)
+    grad_w_parts = np.empty((batch,) + weight.shape[:2], weight.dtype)  # one per image
+    grad_w_parts = grad_w_parts.reshape(batch, groups, c_out // groups, -1)
+
+    def weight_gradient(start: int, stop: int, _) -> None:
+        np.matmul(g4[start:stop], x4_t[start:stop], out=grad_w_parts[start:stop])
+
+    work = g4.size * x4.shape[2]  # multiply-adds of each product
+    parallel_for(weight_gradient, batch, work=work)
+    grad_w = grad_w_parts.sum(axis=0)  # (G, C_out / G, C_in / G), summed in a fixed order
     grad_weight = grad_w.reshape(weight.shape)  # (C_out, C_in / G, 1, 1)
     if len(ctx.input_shape) == 3:
         grad_weight = grad_weight[:, :, 0]  # a 1-D weight, (C_out, C_in / G, 1)
@@ -91,7 +105,10 @@ def pointwise_backward(
     if not input_grad:
         return None, grad_weight, grad_bias
     w3 = weight.reshape(groups, c_out // groups, -1)
-    grad_x = np.matmul(w3.transpose(0, 2, 1), g4)  # (N, G, C_in / G, pixels)
+    w3_t = w3.transpose(0, 2, 1)
+    grad_x = np.empty(x4.shape, weight.dtype)  # (N, G, C_in / G, pixels)
+    parallel_for(lambda start, stop, _: np.matmul(w3_t, g4[start:stop], out=grad_x[start:stop]),
+                 batch, work=work)  # fmt: skip
     shape_2d = ctx.input_shape if len(ctx.input_shape) == 4 else (*ctx.input_shape[:2], 1, -1)
     if ctx.stride == (1, 1):
         return grad_x.reshape(ctx.input_shape), grad_weight, grad_bias

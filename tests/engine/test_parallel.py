@@ -1,0 +1,141 @@
+"""cnnlab's own threads: the batch split across threads gives the same numbers."""
+
+import threading
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+import cnnlab
+from cnnlab import parallel
+from cnnlab.functional import conv2d, conv_backward, linear, linear_backward
+
+
+@pytest.fixture
+def threads(monkeypatch):
+    """Set cnnlab's thread count inside a test (restored afterwards); split even small jobs."""
+    monkeypatch.setattr(parallel, "MIN_PART_WORK", 1)
+    before = cnnlab.get_num_threads()
+    yield cnnlab.set_num_threads
+    cnnlab.set_num_threads(before)
+
+
+def blas_threads() -> list[int]:
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_parts_cover_the_range_on_chunk_boundaries(threads):
+    threads(3)
+    parts = parallel.parallel_for(lambda start, stop, part: (start, stop, part), 20, chunk=3)
+    assert parts == [(0, 6, 0), (6, 12, 1), (12, 20, 2)]
+    assert [stop - start for start, stop, _ in parts] == [6, 6, 8]
+
+
+def test_fewer_chunks_than_threads_make_fewer_parts(threads):
+    threads(4)
+    assert parallel.parallel_for(lambda start, stop, _: (start, stop), 5, chunk=3) == [
+        (0, 3),
+        (3, 5),
+    ]
+
+
+def test_parts_run_in_other_threads_with_blas_on_one_thread(threads):
+    threads(2)
+    before = blas_threads()
+    seen = parallel.parallel_for(
+        lambda *_: (threading.current_thread().name, blas_threads()), 8, chunk=1
+    )
+    assert all(name.startswith("cnnlab") for name, _ in seen)
+    assert all(counts == [1] * len(before) for _, counts in seen)
+    assert blas_threads() == before  # restored afterwards
+
+
+def test_a_nested_call_runs_inside_its_part(threads):
+    threads(2)
+
+    def outer(start, stop, _):
+        inner = parallel.parallel_for(lambda a, b, __: threading.current_thread().name, 8)
+        return threading.current_thread().name, inner
+
+    for name, inner in parallel.parallel_for(outer, 4):
+        assert inner == [name]
+
+
+def test_one_thread_runs_in_the_caller(threads):
+    threads(1)
+    names = parallel.parallel_for(lambda *_: threading.current_thread().name, 8)
+    assert names == [threading.current_thread().name]
+
+
+def test_small_jobs_stay_whole(threads, monkeypatch):
+    threads(4)
+    monkeypatch.setattr(parallel, "MIN_PART_WORK", 100)
+    parts = [parallel.parallel_for(lambda a, b, _: (a, b), 8, work=work) for work in (99, 250)]
+    assert parts == [[(0, 8)], [(0, 4), (4, 8)]]
+
+
+def test_an_error_in_a_part_reaches_the_caller(threads):
+    threads(2)
+
+    def fail(start, stop, part):
+        if part == 1:
+            raise ValueError(f"part {part} failed")
+
+    with pytest.raises(ValueError, match="part 1 failed"):
+        parallel.parallel_for(fail, 8)
+
+
+def test_bad_thread_counts_are_refused(monkeypatch):
+    with pytest.raises(ValueError, match="count"):
+        cnnlab.set_num_threads(0)
+    monkeypatch.setattr(parallel, "_num_threads", None)
+    monkeypatch.setenv("CNNLAB_NUM_THREADS", "many")
+    with pytest.raises(ValueError, match="CNNLAB_NUM_THREADS must be a positive integer.*many"):
+        cnnlab.get_num_threads()
+    monkeypatch.setenv("CNNLAB_NUM_THREADS", "3")
+    assert cnnlab.get_num_threads() == 3
+
+
+def conv_results(x, w, b, dy, padding, groups):
+    y, ctx = conv2d(x, w, b, padding=padding, groups=groups)
+    return (y, *conv_backward(dy, ctx))
+
+
+@pytest.mark.parametrize(
+    ("channels", "padding", "groups"),
+    [(3, 1, 1), (32, 1, 1), (8, 0, 2), (4, 0, 1)],  # col2im, dx by convolution, groups, 1x1
+)
+def test_convolution_gives_the_same_bits_on_any_number_of_threads(
+    threads, channels, padding, groups
+):
+    rng = np.random.default_rng(0)
+    kernel = 1 if channels == 4 else 3
+    x = rng.standard_normal((7, channels, 9, 8)).astype(np.float32)
+    w = rng.standard_normal((16, channels // groups, kernel, kernel)).astype(np.float32)
+    b = rng.standard_normal(16).astype(np.float32)
+    out = 9 + 2 * padding - kernel + 1, 8 + 2 * padding - kernel + 1
+    dy = rng.standard_normal((7, 16, *out)).astype(np.float32)
+    results = {}
+    for count in (1, 2, 3):
+        threads(count)
+        results[count] = conv_results(x, w, b, dy, padding, groups)
+    for mine, theirs in zip(results[2], results[3], strict=True):
+        np.testing.assert_array_equal(mine, theirs)  # the same chunks, summed in one order
+    for mine, theirs in zip(results[2], results[1], strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-5)  # BLAS threads its own
+
+
+def test_linear_gives_the_same_bits_on_any_number_of_threads(threads):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((37, 50)).astype(np.float32)
+    w = rng.standard_normal((40, 50)).astype(np.float32)
+    b = rng.standard_normal(40).astype(np.float32)
+    dy = rng.standard_normal((37, 40)).astype(np.float32)
+    results = {}
+    for count in (2, 3):
+        threads(count)
+        results[count] = (linear(x, w, b), *linear_backward(dy, x, w))
+    for mine, theirs in zip(results[2], results[3], strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    np.testing.assert_allclose(results[2][0], x @ w.T + b, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(results[2][2], dy.T @ x, rtol=1e-5, atol=1e-4)
