@@ -32,10 +32,17 @@ from typing import TypeVar
 
 from ._validation import check_positive_int
 
-__all__ = ["get_num_threads", "parallel_for", "set_num_threads", "single_threaded_blas"]
+__all__ = [
+    "ELEMENT_WORK",
+    "get_num_threads",
+    "parallel_for",
+    "set_num_threads",
+    "single_threaded_blas",
+]
 
 T = TypeVar("T")
 MIN_PART_WORK = 10_000_000  # multiply-adds: below this a job runs on the calling thread
+ELEMENT_WORK = 50  # an element read or written by a copy-like job, in multiply-adds
 
 _state = threading.local()  # .worker: True inside one of the pool's threads
 _lock = threading.Lock()
@@ -74,11 +81,11 @@ def parallel_for(
     """Run ``function(start, stop, part)`` over ``range(count)`` cut into one part per thread.
 
     Part boundaries fall on multiples of ``chunk``. Parts run at once, with BLAS held to
-    one thread; their results come back in order. ``work`` (multiply-adds, or elements
-    copied, for the whole range) keeps small jobs whole: each part gets at least
-    ``MIN_PART_WORK``, since handing work to a thread costs tens of microseconds and
-    small concurrent BLAS calls contend for its buffers. With one part (one thread, a
-    small job, or a call from inside a part) the function runs here, as is.
+    one thread; their results come back in order. ``work`` (multiply-adds for the whole
+    range; an element copied counts ``ELEMENT_WORK``) keeps small jobs whole: each part
+    gets at least ``MIN_PART_WORK``, since handing work to a thread costs tens of
+    microseconds and small concurrent BLAS calls contend for its buffers. With one part
+    (one thread, a small job, or a call from inside a part) the function runs here, as is.
     """
     chunks = -(-count // chunk)
     parts = min(get_num_threads(), chunks)

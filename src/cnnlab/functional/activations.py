@@ -9,20 +9,52 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_axis, check_float_array
+from ..parallel import ELEMENT_WORK, parallel_for
+
+BLOCK_ELEMENTS = 1 << 16  # elementwise work runs in blocks of this many (cache-sized)
 
 
-def relu(x: np.ndarray) -> np.ndarray:
-    """``max(x, 0)``.
+def relu(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``max(x, 0)``, into ``out`` when given (``out=x`` works in place).
 
     >>> relu(np.array([-1.0, 0.0, 2.0]))
     array([0., 0., 2.])
     """
-    return np.maximum(check_float_array("input", x), 0)
+    x = check_float_array("input", x)
+    out = np.empty_like(x, order="C") if out is None else out
+    if not _blockwise(lambda a, b: np.maximum(a, 0, out=b), x, out):
+        np.maximum(x, 0, out=out)
+    return out
 
 
 def relu_backward(grad_out: np.ndarray, output: np.ndarray) -> np.ndarray:
     """Passes the gradient where the output is positive (zero at ``x = 0``, as PyTorch)."""
-    return grad_out * (output > 0)
+    grad_out, output = np.asarray(grad_out), np.asarray(output)
+    grad = np.empty(np.broadcast_shapes(grad_out.shape, output.shape), grad_out.dtype)
+    if not _blockwise(lambda g, y, out: np.multiply(g, y > 0, out=out), grad_out, output, grad):
+        np.multiply(grad_out, output > 0, out=grad)
+    return grad
+
+
+def _blockwise(function, *arrays: np.ndarray) -> bool:
+    """Apply ``function`` to cache-sized blocks of same-shaped contiguous ``arrays``.
+
+    The blocks are shared out among cnnlab's threads. Returns False (and does nothing)
+    when the arrays are not all C-contiguous with one shape.
+    """
+    shape = arrays[0].shape
+    if any(a.shape != shape or not a.flags.c_contiguous for a in arrays):
+        return False
+    flat = [a.reshape(-1) for a in arrays]
+
+    def blocks(start: int, stop: int, _) -> None:
+        for first in range(start, stop, BLOCK_ELEMENTS):
+            last = min(first + BLOCK_ELEMENTS, stop)
+            function(*(a[first:last] for a in flat))
+
+    size = flat[0].size
+    parallel_for(blocks, size, chunk=BLOCK_ELEMENTS, work=size * len(arrays) * ELEMENT_WORK)
+    return True
 
 
 def leaky_relu(x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:

@@ -48,7 +48,7 @@ __all__ = ["ConvContext", "conv1d", "conv2d", "conv_backward", "conv_padding"]
 IntOrTuple = int | tuple[int, ...]
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
 WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
-CHUNK_BYTES = 4 << 20  # columns of one chunk of the batch: small enough to stay in cache
+CHUNK_BYTES = 2 << 20  # columns of one chunk of the batch: small enough to stay in cache
 KEEP_COLS_BYTES = 128 << 20  # up to this size forward keeps all columns for backward
 
 
@@ -218,11 +218,15 @@ def _forward(
     return y, layout, planes, chunk, kept
 
 
-def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace) -> np.ndarray:
-    """Zero-padded 2-D convolution of already checked arguments, with nothing kept."""
-    return _forward(
+def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace):
+    """Zero-padded 2-D convolution of already checked arguments, with nothing kept.
+
+    Returns the output, the layout and the padded input planes (in ``workspace``).
+    """
+    y, layout, planes, _, _ = _forward(
         x, weight, None, stride, pairs, dilation, groups, "zeros", workspace, for_backward=False
-    )[0]
+    )
+    return y, layout, planes
 
 
 def _chunk_size(rows: int, layout: ColumnLayout, itemsize: int) -> int:

@@ -83,6 +83,12 @@ def conv_backward(
     grad_w_parts = np.empty((chunks,) + w_groups.transpose(0, 2, 1).shape, dtype)  # dW.T
     transposed_padding = _transposed_padding(ctx) if input_grad else None
     grad_input = _InputGradient(ctx, chunk) if input_grad and not transposed_padding else None
+    grad_rows = None  # dy as the forward's rows, when the input gradient's planes hold them
+    if transposed_padding:
+        grad_x, grad_layout, grad_planes = _input_gradient_by_convolution(
+            grad_out, ctx, transposed_padding
+        )
+        grad_rows = _rows_inside_planes(grad_planes, grad_layout, layout, transposed_padding)
 
     def backward_images(first: int, stop: int, part: int) -> None:
         """Weight gradient of each chunk of images ``first:stop`` (and col2im's dx)."""
@@ -97,7 +103,10 @@ def conv_backward(
             else:  # kept by forward
                 cols = ctx.cols[start * per_image : (start + images) * per_image]
             cols = cols.reshape(images, groups, w_groups.shape[2], -1)  # (n, G, K_g, positions)
-            rows = _image_rows(grad_out[part_images], layout, rows_buffer)  # (n, C_out, positions)
+            if grad_rows is None:
+                rows = _image_rows(grad_out[part_images], layout, rows_buffer)
+            else:
+                rows = grad_rows[part_images]  # (n, C_out, positions)
             rows = rows.reshape(images, groups, c_out // groups, -1).transpose(0, 1, 3, 2)
             products = np.matmul(cols, rows)  # (n, G, K_g, C_out / G)
             products.sum(axis=0, out=grad_w_parts[start // chunk])
@@ -112,7 +121,7 @@ def conv_backward(
     grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
     grad_input = None if grad_input is None else grad_input.result()
     if transposed_padding:
-        grad_input = _input_gradient_by_convolution(grad_out, ctx, transposed_padding)
+        grad_input = grad_x
     if len(ctx.input_shape) == 3:
         grad_weight = grad_weight[:, :, 0]
         grad_input = None if grad_input is None else grad_input[:, :, 0]
@@ -146,8 +155,11 @@ def _transposed_padding(ctx: ConvContext) -> tuple[tuple[int, int], ...] | None:
 
 def _input_gradient_by_convolution(
     grad_out: np.ndarray, ctx: ConvContext, padding: tuple[tuple[int, int], ...]
-) -> np.ndarray:
-    """``dx`` as the convolution of ``dy`` ``(N, C_out, H_out, W_out)``; see above."""
+) -> tuple[np.ndarray, ColumnLayout, np.ndarray]:
+    """``dx`` as the convolution of ``dy`` ``(N, C_out, H_out, W_out)``; see above.
+
+    Returns ``dx``, and the layout and planes of the padded ``dy``.
+    """
     from .conv import convolve_checked  # conv.py imports this module
 
     weight, groups = ctx.weight, ctx.groups
@@ -159,6 +171,27 @@ def _input_gradient_by_convolution(
         grad_out, np.ascontiguousarray(swapped), (1, 1), padding, ctx.layout.dilation, groups,
         workspace,
     )  # fmt: skip
+
+
+def _rows_inside_planes(
+    planes: np.ndarray, planes_layout: ColumnLayout, layout: ColumnLayout, padding
+) -> np.ndarray | None:
+    """``dy`` as the forward's rows ``(N, C_out, H_out * row_width)``: a view of its planes.
+
+    ``planes`` hold ``dy`` zero-padded by ``padding`` for the input gradient's
+    convolution. With "same" padding their width is the forward's full-row width, so
+    read from ``dy``'s first element on, each row of ``dy`` is followed by zeros (right
+    and then left padding) exactly where the forward's thrown-away columns are: the
+    weight gradient needs no copy of ``dy``. None where the widths differ.
+    """
+    (top, _), (left, _) = padding
+    width = planes_layout.padded_shape[1]
+    start = top * width + left
+    if not layout.full_rows or layout.row_width != width:
+        return None
+    if start + layout.positions > planes.shape[2]:
+        return None
+    return planes[:, :, start : start + layout.positions]
 
 
 def _check_grad_shape(grad_out, expected: tuple[int, ...]) -> None:

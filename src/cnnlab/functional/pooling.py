@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_float_array, check_int_tuple, check_same_shape, received
+from ..parallel import ELEMENT_WORK, parallel_for
 from ._shapes import conv_output_size
 
 IntOrTuple = int | tuple[int, ...]
@@ -113,9 +114,15 @@ def max_pool(x: np.ndarray, window: PoolWindow) -> tuple[np.ndarray, MaxPoolCont
     x = window.check_input(x)
     padded = window.pad(x, -np.inf)
     slices = window.offsets(window.output_shape(x.shape[2:]))
-    out = padded[slices[0]].copy()
-    for index in slices[1:]:
-        np.maximum(out, padded[index], out=out)
+    out = np.empty(padded[slices[0]].shape, padded.dtype)
+
+    def pool(start: int, stop: int, _) -> None:  # images start:stop
+        block, block_out = padded[start:stop], out[start:stop]
+        np.copyto(block_out, block[slices[0]])
+        for index in slices[1:]:
+            np.maximum(block_out, block[index], out=block_out)
+
+    parallel_for(pool, len(x), work=(padded.size + out.size * len(slices)) * ELEMENT_WORK)
     return out, MaxPoolContext(window, x.shape, padded, out)
 
 
@@ -130,16 +137,21 @@ def max_pool_backward(grad_out: np.ndarray, ctx: MaxPoolContext) -> np.ndarray:
     # Blocks of the batch small enough to stay in cache while every offset visits them.
     sample_bytes = ctx.padded_input[:1].nbytes
     rows = max(1, CACHE_BLOCK_BYTES // max(1, sample_bytes))
-    for start in range(0, grad.shape[0], rows):
-        block = slice(start, start + rows)
-        _route_to_maxima(
-            grad[block],
-            grad_out[block],
-            ctx.padded_input[block],
-            ctx.output[block],
-            slices,
-            ctx.window.overlapping,
-        )
+
+    def route(first: int, stop: int, _) -> None:  # images first:stop, block by block
+        for start in range(first, stop, rows):
+            block = slice(start, min(start + rows, stop))
+            _route_to_maxima(
+                grad[block],
+                grad_out[block],
+                ctx.padded_input[block],
+                ctx.output[block],
+                slices,
+                ctx.window.overlapping,
+            )
+
+    work = (grad.size + ctx.output.size * len(slices)) * ELEMENT_WORK
+    parallel_for(route, grad.shape[0], chunk=rows, work=work)
     return grad[ctx.window.interior(ctx.input_shape)]
 
 

@@ -28,7 +28,7 @@ class ReLU(Module):
     def forward_in_place(self, x: np.ndarray) -> bool:
         if not np.issubdtype(x.dtype, np.floating):
             return False
-        np.maximum(x, 0, out=x)
+        F.relu(x, out=x)
         self.output = x if is_grad_enabled() else None  # backward needs only the output
         return True
 
