@@ -20,10 +20,13 @@ set_num_threads / get_num_threads   threads for batch-parallel work (as torch's)
 """
 
 from .grad_mode import no_grad
+from .memory import keep_freed_memory
 from .parallel import get_num_threads, set_num_threads
 from .serialization import load_weights, save
 
 __version__ = "0.1.0"
+
+keep_freed_memory()  # big arrays freed each step are reused, not faulted in again
 
 __all__ = ["get_num_threads", "guess", "load_weights", "no_grad", "save", "set_num_threads"]
 

@@ -42,7 +42,7 @@ __all__ = [
 
 T = TypeVar("T")
 MIN_PART_WORK = 10_000_000  # multiply-adds: below this a job runs on the calling thread
-ELEMENT_WORK = 50  # an element read or written by a copy-like job, in multiply-adds
+ELEMENT_WORK = 20  # an element read or written by a copy-like job, in multiply-adds
 
 _state = threading.local()  # .worker: True inside one of the pool's threads
 _lock = threading.Lock()

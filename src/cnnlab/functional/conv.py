@@ -16,9 +16,10 @@ independent groups: the products are batched over images and groups. 1-D convolu
 
 The batch runs in chunks whose columns fit in cache, so the matrix products read them
 while they are hot. Forward keeps all the columns for backward when they take at most
-``KEEP_COLS_BYTES`` (reading them back is cheaper than rebuilding them; nothing is kept
-under ``no_grad()``); above that, backward rebuilds each chunk's columns from the padded
-input kept in the context. Big scratch arrays come from a
+``KEEP_COLS_BYTES`` (nothing is kept under ``no_grad()``); above that, backward rebuilds
+each chunk's columns, in cache, from the padded input kept in the context. With two
+threads, rebuilding the small VGG's big layers' columns (21 to 80 MB) was faster than
+writing them out to memory and reading them back. Big scratch arrays come from a
 :class:`~cnnlab.functional.im2col.Workspace` that a layer reuses from step to step.
 The batch is split across cnnlab's threads (:mod:`cnnlab.parallel`): each pads, copies
 and multiplies its own images, with its own scratch buffers.
@@ -40,7 +41,7 @@ from ..parallel import parallel_for
 from ._shapes import conv_output_size
 from .conv_backward import ConvContext, conv_backward
 from .conv_pointwise import is_pointwise, pointwise_conv
-from .im2col import ColumnLayout, Workspace, image_columns
+from .im2col import ColumnLayout, Workspace, copy_columns, image_windows
 from .padding import PADDING_MODES, ConvPadding, conv_padding, pad
 
 __all__ = ["ConvContext", "conv1d", "conv2d", "conv_backward", "conv_padding"]
@@ -49,7 +50,7 @@ IntOrTuple = int | tuple[int, ...]
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
 WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
 CHUNK_BYTES = 2 << 20  # columns of one chunk of the batch: small enough to stay in cache
-KEEP_COLS_BYTES = 128 << 20  # up to this size forward keeps all columns for backward
+KEEP_COLS_BYTES = 24 << 20  # up to this size forward keeps all columns for backward
 
 
 def conv2d(
@@ -197,6 +198,7 @@ def _forward(
     keep = keep and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
     kept = workspace.get("cols", batch * per_image, x.dtype) if keep else None
     y = np.empty((batch, c_out) + layout.output_shape, x.dtype)
+    windows = image_windows(planes, layout)
 
     def convolve_images(first: int, stop: int, part: int) -> None:
         """Pad, im2col and multiply images ``first:stop``, chunk by chunk."""
@@ -207,7 +209,7 @@ def _forward(
         for start in range(first, stop, chunk):
             end = min(start + chunk, stop)
             out = cols_buffer[start * per_image :] if keep else cols_buffer
-            cols = image_columns(planes[start:end], layout, out=out)  # (n, K, positions)
+            cols = copy_columns(windows[start:end], out=out)  # (n, K, positions)
             cols = cols.reshape(end - start, groups, rows_per_group, -1)
             rows = rows_buffer[: (end - start) * c_out * layout.positions]
             rows = rows.reshape(end - start, groups, c_out // groups, -1)

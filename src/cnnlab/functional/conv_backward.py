@@ -24,7 +24,7 @@ import numpy as np
 from .._validation import check_same_shape
 from ..parallel import parallel_for
 from .conv_pointwise import PointwiseContext, pointwise_backward
-from .im2col import ColumnLayout, Workspace, col2im, image_columns, shifted_col2im
+from .im2col import ColumnLayout, Workspace, col2im, copy_columns, image_windows, shifted_col2im
 from .padding import pad_backward
 
 TRANSPOSED_MIN_CHANNELS = 16  # input channels per group from which dx is a convolution
@@ -81,6 +81,7 @@ def conv_backward(
     per_image = k_total * layout.positions
     chunks = -(-batch // chunk)
     grad_w_parts = np.empty((chunks,) + w_groups.transpose(0, 2, 1).shape, dtype)  # dW.T
+    grad_b_parts = np.empty((chunks, c_out), dtype)  # db of each chunk
     transposed_padding = _transposed_padding(ctx) if input_grad else None
     grad_input = _InputGradient(ctx, chunk) if input_grad and not transposed_padding else None
     grad_rows = None  # dy as the forward's rows, when the input gradient's planes hold them
@@ -89,6 +90,8 @@ def conv_backward(
             grad_out, ctx, transposed_padding
         )
         grad_rows = _rows_inside_planes(grad_planes, grad_layout, layout, transposed_padding)
+
+    windows = image_windows(ctx.planes, layout) if ctx.cols is None else None
 
     def backward_images(first: int, stop: int, part: int) -> None:
         """Weight gradient of each chunk of images ``first:stop`` (and col2im's dx)."""
@@ -99,7 +102,7 @@ def conv_backward(
         for start in range(first, stop, chunk):
             part_images, images = slice(start, start + chunk), min(chunk, stop - start)
             if ctx.cols is None:
-                cols = image_columns(ctx.planes[part_images], layout, out=cols_buffer)
+                cols = copy_columns(windows[part_images], out=cols_buffer)
             else:  # kept by forward
                 cols = ctx.cols[start * per_image : (start + images) * per_image]
             cols = cols.reshape(images, groups, w_groups.shape[2], -1)  # (n, G, K_g, positions)
@@ -107,6 +110,8 @@ def conv_backward(
                 rows = _image_rows(grad_out[part_images], layout, rows_buffer)
             else:
                 rows = grad_rows[part_images]  # (n, C_out, positions)
+            if ctx.has_bias:  # (thrown-away columns are zero)
+                rows.sum(axis=(0, 2), out=grad_b_parts[start // chunk])
             rows = rows.reshape(images, groups, c_out // groups, -1).transpose(0, 1, 3, 2)
             products = np.matmul(cols, rows)  # (n, G, K_g, C_out / G)
             products.sum(axis=0, out=grad_w_parts[start // chunk])
@@ -116,7 +121,7 @@ def conv_backward(
 
     parallel_for(backward_images, batch, chunk, work=c_out * batch * per_image // groups)
     grad_w_t = grad_w_parts.sum(axis=0)  # the chunks' sums in a fixed order
-    grad_bias = grad_out.sum(axis=(0, 2, 3)) if ctx.has_bias else None
+    grad_bias = grad_b_parts.sum(axis=0) if ctx.has_bias else None
 
     grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)
     grad_input = None if grad_input is None else grad_input.result()

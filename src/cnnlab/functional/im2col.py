@@ -22,6 +22,7 @@ What makes it fast (measured on the LeNet-5 and VGG layer shapes):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -190,15 +191,30 @@ def image_columns(
            [12., 13., 15., 16.],
            [13., 14., 16., 17.]])
     """
-    batch, channels = planes.shape[:2]
-    rows = channels * layout.kernel_size[0] * layout.kernel_size[1]
-    windows = layout.windows(planes).transpose(3, 0, 1, 2, 4, 5)  # (N, C, KH, KW, H, W)
-    return _copy_windows(windows, (batch, rows, layout.positions), out)
+    return copy_columns(image_windows(planes, layout), out)
+
+
+def image_windows(planes: np.ndarray, layout: ColumnLayout) -> np.ndarray:
+    """View ``(N, C, KH, KW, H_out, row_width)`` of every window, image by image.
+
+    Made once for a batch and sliced per chunk (a slice is cheaper than a new view),
+    then copied by :func:`copy_columns`.
+    """
+    return layout.windows(planes).transpose(3, 0, 1, 2, 4, 5)
+
+
+def copy_columns(windows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Image windows ``(n, C, KH, KW, H_out, row_width)`` copied as ``(n, C * KH * KW, positions)``.
+
+    ``out`` is a 1-D buffer of at least as many elements as ``windows``.
+    """
+    n, channels, kh, kw, out_h, width = windows.shape
+    return _copy_windows(windows, (n, channels * kh * kw, out_h * width), out)
 
 
 def _copy_windows(windows: np.ndarray, shape: tuple[int, ...], out) -> np.ndarray:
     """The ``windows`` view copied, in its order, into a new array (or ``out``) of ``shape``."""
-    size = int(np.prod(shape))
+    size = math.prod(shape)
     cols = np.empty(size, windows.dtype) if out is None else out[:size]
     cols.reshape(windows.shape)[...] = windows
     return cols.reshape(shape)
