@@ -205,16 +205,23 @@ def _forward(
         images = layout.image(planes[first:stop])
         pad(x[first:stop], pairs, padding_mode, out=images)
         cols_buffer = kept if keep else workspace.get(f"cols.{part}", per_image * chunk, x.dtype)
-        rows_buffer = workspace.get(f"rows.{part}", c_out * chunk * layout.positions, x.dtype)
+        rows_size = c_out * chunk * layout.positions if layout.full_rows else 0
+        rows_buffer = workspace.get(f"rows.{part}", rows_size, x.dtype)
         for start in range(first, stop, chunk):
             end = min(start + chunk, stop)
             out = cols_buffer[start * per_image :] if keep else cols_buffer
             cols = copy_columns(windows[start:end], out=out)  # (n, K, positions)
             cols = cols.reshape(end - start, groups, rows_per_group, -1)
-            rows = rows_buffer[: (end - start) * c_out * layout.positions]
-            rows = rows.reshape(end - start, groups, c_out // groups, -1)
-            np.matmul(w_groups, cols, out=rows)  # (n, G, C_out / G, positions)
-            _rows_to_image(rows, layout, y[start:end], bias)
+            if layout.full_rows:  # products into scratch rows, copied without their tails
+                rows = rows_buffer[: (end - start) * c_out * layout.positions]
+                rows = rows.reshape(end - start, groups, c_out // groups, -1)
+                np.matmul(w_groups, cols, out=rows)  # (n, G, C_out / G, positions)
+                _rows_to_image(rows, layout, y[start:end], bias)
+            else:  # the products are the output itself
+                out_rows = y[start:end].reshape(end - start, groups, c_out // groups, -1)
+                np.matmul(w_groups, cols, out=out_rows)
+                if bias is not None:
+                    y[start:end] += bias[:, None, None]
 
     parallel_for(convolve_images, batch, chunk, work=c_out * batch * per_image // groups)
     return y, layout, planes, chunk, kept
