@@ -97,9 +97,13 @@ def parallel_for(
     with single_threaded_blas():
         futures = [
             _executor().submit(_as_worker, function, bounds[part], bounds[part + 1], part)
-            for part in range(parts)
-        ]
-        return [future.result() for future in futures]
+            for part in range(1, parts)
+        ]  # the pool's threads wake up while this thread runs the first part
+        try:
+            first = _as_worker(function, bounds[0], bounds[1], 0)
+        finally:
+            others = [future.result() for future in futures]  # never leave parts running
+        return [first, *others]
 
 
 @contextmanager
@@ -123,18 +127,21 @@ def single_threaded_blas() -> Iterator[None]:
 
 
 def _as_worker(function, start, stop, part):
+    """Run one part, marked as a part so that calls inside it do not split again."""
+    inside = getattr(_state, "worker", False)
     _state.worker = True
     try:
         return function(start, stop, part)
     finally:
-        _state.worker = False
+        _state.worker = inside
 
 
 def _executor() -> ThreadPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(get_num_threads(), thread_name_prefix="cnnlab")
+            workers = max(1, get_num_threads() - 1)  # the calling thread runs a part too
+            _pool = ThreadPoolExecutor(workers, thread_name_prefix="cnnlab")
         return _pool
 
 

@@ -45,7 +45,9 @@ def test_parts_run_in_other_threads_with_blas_on_one_thread(threads):
     seen = parallel.parallel_for(
         lambda *_: (threading.current_thread().name, blas_threads()), 8, chunk=1
     )
-    assert all(name.startswith("cnnlab") for name, _ in seen)
+    names = [name for name, _ in seen]
+    assert names[0] == threading.current_thread().name  # the caller runs the first part
+    assert all(name.startswith("cnnlab") for name in names[1:])
     assert all(counts == [1] * len(before) for _, counts in seen)
     assert blas_threads() == before  # restored afterwards
 
