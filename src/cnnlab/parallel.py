@@ -85,13 +85,21 @@ def parallel_for(
     range; an element copied counts ``ELEMENT_WORK``) keeps small jobs whole: each part
     gets at least ``MIN_PART_WORK``, since handing work to a thread costs tens of
     microseconds and small concurrent BLAS calls contend for its buffers. With one part
-    (one thread, a small job, or a call from inside a part) the function runs here, as is.
+    the function runs here: as is with one thread, inside a part, or for one big chunk
+    (BLAS may thread its products); a small job with BLAS on one thread, since threading
+    small products costs more than it gains.
     """
+    threads = get_num_threads()
+    if threads == 1 or getattr(_state, "worker", False):
+        return [function(0, count, 0)]
     chunks = -(-count // chunk)
-    parts = min(get_num_threads(), chunks)
+    parts = min(threads, chunks)
     if work is not None:
         parts = min(parts, int(work // MIN_PART_WORK))
-    if parts <= 1 or getattr(_state, "worker", False):
+    if parts <= 1 and work is not None and work < 2 * MIN_PART_WORK:
+        with single_threaded_blas():  # small products lose more than they gain on threads
+            return [function(0, count, 0)]
+    if parts <= 1:
         return [function(0, count, 0)]
     bounds = [min(count, chunk * (chunks * part // parts)) for part in range(parts + 1)]
     with single_threaded_blas():

@@ -69,6 +69,15 @@ def test_one_thread_runs_in_the_caller(threads):
     assert names == [threading.current_thread().name]
 
 
+def test_a_small_job_runs_here_with_blas_on_one_thread(threads, monkeypatch):
+    threads(2)
+    monkeypatch.setattr(parallel, "MIN_PART_WORK", 100)
+    seen = parallel.parallel_for(
+        lambda *_: (threading.current_thread().name, blas_threads()), 8, work=150
+    )
+    assert seen == [(threading.current_thread().name, [1] * len(blas_threads()))]
+
+
 def test_small_jobs_stay_whole(threads, monkeypatch):
     threads(4)
     monkeypatch.setattr(parallel, "MIN_PART_WORK", 100)
