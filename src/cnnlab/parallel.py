@@ -92,13 +92,13 @@ def parallel_for(
     threads = get_num_threads()
     if threads == 1 or getattr(_state, "worker", False):
         return [function(0, count, 0)]
+    if work is not None and work < 2 * MIN_PART_WORK:  # too small to split
+        with single_threaded_blas():  # and too small for BLAS's threads
+            return [function(0, count, 0)]
     chunks = -(-count // chunk)
     parts = min(threads, chunks)
     if work is not None:
         parts = min(parts, int(work // MIN_PART_WORK))
-    if parts <= 1 and work is not None and work < 2 * MIN_PART_WORK:
-        with single_threaded_blas():  # small products lose more than they gain on threads
-            return [function(0, count, 0)]
     if parts <= 1:
         return [function(0, count, 0)]
     bounds = [min(count, chunk * (chunks * part // parts)) for part in range(parts + 1)]

@@ -95,10 +95,10 @@ def conv_backward(
 
     def backward_images(first: int, stop: int, part: int) -> None:
         """Weight gradient of each chunk of images ``first:stop`` (and col2im's dx)."""
-        get = ctx.workspace.get
+        get, rows_size = ctx.workspace.get, c_out * chunk * layout.positions
         cols_buffer = get(f"cols.{part}", per_image * chunk, dtype) if ctx.cols is None else None
-        rows_buffer = get(f"rows.{part}", c_out * chunk * layout.positions, dtype)
-        rows_t_buffer = get(f"rows_t.{part}", c_out * chunk * layout.positions, dtype)
+        rows_buffer = get(f"rows.{part}", rows_size, dtype) if grad_rows is None else None
+        rows_t_buffer = get(f"rows_t.{part}", rows_size, dtype) if grad_input is not None else None
         for start in range(first, stop, chunk):
             part_images, images = slice(start, start + chunk), min(chunk, stop - start)
             if ctx.cols is None:
