@@ -150,3 +150,28 @@ def test_linear_gives_the_same_bits_on_any_number_of_threads(threads):
         np.testing.assert_array_equal(mine, theirs)
     np.testing.assert_allclose(results[2][0], x @ w.T + b, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(results[2][2], dy.T @ x, rtol=1e-5, atol=1e-4)
+
+
+def test_relu_and_max_pooling_give_the_same_bits_on_any_number_of_threads(threads):
+    from cnnlab.functional import activations, max_pool2d, max_pool_backward
+
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((6, 4, 90, 80)).astype(np.float32)  # three blocks of ReLU
+    x[0, 0, :2, :2] = 0.0  # a tie: the first maximum takes the gradient
+    g = rng.standard_normal(x.shape).astype(np.float32)
+    results = {}
+    for count in (1, 2, 3):
+        threads(count)
+        y = activations.relu(x)
+        pooled, ctx = max_pool2d(y, 2)
+        results[count] = (
+            y,
+            activations.relu_backward(g, y),
+            pooled,
+            max_pool_backward(np.ones_like(pooled), ctx),
+        )
+    for count in (2, 3):
+        for mine, theirs in zip(results[count], results[1], strict=True):
+            np.testing.assert_array_equal(mine, theirs)
+    np.testing.assert_array_equal(results[2][0], np.maximum(x, 0))
+    np.testing.assert_array_equal(results[2][1], g * (x > 0))
