@@ -5,8 +5,8 @@ products (one per image) and copies around them (padding, im2col, reordering), s
 costs a synchronisation per product while the copies run on one core. Like PyTorch,
 cnnlab instead splits the batch: each thread runs whole images, copies and products,
 while BLAS is held to one thread, and writes into its own slice of the output. Where
-threads' results are summed (weight gradients), they are summed per fixed chunk of the
-batch, so results do not depend on the number of threads.
+threads' results are summed (weight gradients), they add up in fixed runs of the batch
+(:func:`segment_length`), so results do not depend on the number of threads.
 
 The number of threads starts at ``CNNLAB_NUM_THREADS`` when set, else at the BLAS's own
 thread count (which follows ``OMP_NUM_THREADS`` and ``OPENBLAS_NUM_THREADS``).
@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -36,6 +36,7 @@ __all__ = [
     "ELEMENT_WORK",
     "get_num_threads",
     "parallel_for",
+    "segment_length",
     "set_num_threads",
     "single_threaded_blas",
 ]
@@ -43,6 +44,7 @@ __all__ = [
 T = TypeVar("T")
 MIN_PART_WORK = 10_000_000  # multiply-adds: below this a job runs on the calling thread
 ELEMENT_WORK = 20  # an element read or written by a copy-like job, in multiply-adds
+SUM_SEGMENTS = 8  # a sum over the batch adds up in this many fixed runs, then together
 
 _state = threading.local()  # .worker: True inside one of the pool's threads
 _lock = threading.Lock()
@@ -103,15 +105,32 @@ def parallel_for(
         return [function(0, count, 0)]
     bounds = [min(count, chunk * (chunks * part // parts)) for part in range(parts + 1)]
     with single_threaded_blas():
-        futures = [
-            _executor().submit(_as_worker, function, bounds[part], bounds[part + 1], part)
-            for part in range(1, parts)
-        ]  # the pool's threads wake up while this thread runs the first part
+        futures: list[Future] = []
         try:
+            with _lock:  # set_num_threads cannot shut the pool down between submissions
+                pool = _executor()
+                for part in range(1, parts):
+                    futures.append(
+                        pool.submit(_as_worker, function, bounds[part], bounds[part + 1], part)
+                    )  # the pool's threads wake up while this thread runs the first part
             first = _as_worker(function, bounds[0], bounds[1], 0)
         finally:
-            others = [future.result() for future in futures]  # never leave parts running
-        return [first, *others]
+            wait(futures)  # every part has finished before anything is raised or returned
+        return [first, *(future.result() for future in futures)]
+
+
+def segment_length(chunks: int) -> int:
+    """Chunks per run when a sum over ``chunks`` chunks adds up in ``SUM_SEGMENTS`` runs.
+
+    Each run is summed in order into its own accumulator, and the runs in order at the
+    end: a fixed order whatever the number of threads, with at most ``SUM_SEGMENTS``
+    accumulators whatever the batch size. Give :func:`parallel_for` ``chunk`` times this
+    as its ``chunk``, so that every run lies inside one part.
+
+    >>> segment_length(64), segment_length(5)
+    (8, 1)
+    """
+    return -(-chunks // min(chunks, SUM_SEGMENTS))
 
 
 @contextmanager
@@ -145,12 +164,22 @@ def _as_worker(function, start, stop, part):
 
 
 def _executor() -> ThreadPoolExecutor:
+    """The pool (made on first use); call it holding ``_lock``."""
     global _pool
-    with _lock:
-        if _pool is None:
-            workers = max(1, get_num_threads() - 1)  # the calling thread runs a part too
-            _pool = ThreadPoolExecutor(workers, thread_name_prefix="cnnlab")
-        return _pool
+    if _pool is None:
+        workers = max(1, get_num_threads() - 1)  # the calling thread runs a part too
+        _pool = ThreadPoolExecutor(workers, thread_name_prefix="cnnlab")
+    return _pool
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has none of the parent's threads: start again with no pool."""
+    global _pool, _lock, _blas_depth, _state
+    _pool, _lock, _blas_depth, _state = None, threading.Lock(), 0, threading.local()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _blas_libraries() -> list:

@@ -1,6 +1,10 @@
 """cnnlab's own threads: the batch split across threads gives the same numbers."""
 
+import importlib
+import multiprocessing
+import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -175,3 +179,79 @@ def test_relu_and_max_pooling_give_the_same_bits_on_any_number_of_threads(thread
             np.testing.assert_array_equal(mine, theirs)
     np.testing.assert_array_equal(results[2][0], np.maximum(x, 0))
     np.testing.assert_array_equal(results[2][1], g * (x > 0))
+
+
+def test_every_part_has_finished_when_an_error_reaches_the_caller(threads):
+    threads(3)
+    before = blas_threads()
+    finished = []
+
+    def work(start, stop, part):
+        if part == 1:
+            raise ValueError("part 1 failed")
+        if part == 2:
+            time.sleep(0.2)
+        finished.append(part)
+
+    with pytest.raises(ValueError, match="part 1 failed"):
+        parallel.parallel_for(work, 9)
+    assert sorted(finished) == [0, 2]  # part 2 was not left running
+    assert blas_threads() == before  # and BLAS has its threads back
+
+
+def test_changing_the_thread_count_while_parts_are_handed_out_is_safe(threads, monkeypatch):
+    threads(3)
+    parallel.parallel_for(lambda *_: None, 9)  # the pool exists
+    pool, changer = parallel._pool, None
+    submit = pool.submit
+
+    def submit_while_another_thread_changes_the_count(*args, **kwargs):
+        nonlocal changer
+        if changer is None:
+            changer = threading.Thread(target=cnnlab.set_num_threads, args=(2,))
+            changer.start()
+            changer.join(timeout=0.2)  # it must wait until the parts are handed out
+        return submit(*args, **kwargs)
+
+    monkeypatch.setattr(pool, "submit", submit_while_another_thread_changes_the_count)
+    assert parallel.parallel_for(lambda start, stop, part: part, 9) == [0, 1, 2]
+    changer.join()
+    assert cnnlab.get_num_threads() == 2
+
+
+def fork_child_splits_work(queue):
+    queue.put(parallel.parallel_for(lambda start, stop, part: part, 8))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is a POSIX call")
+def test_a_forked_child_can_use_the_threads(threads):
+    threads(2)
+    parallel.parallel_for(lambda *_: None, 8)  # the parent's pool exists
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=fork_child_splits_work, args=(queue,))
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the forked child hung")
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == [0, 1]
+
+
+def test_the_weight_gradients_partial_sums_stay_few(threads, monkeypatch):
+    import tracemalloc
+
+    conv = importlib.import_module("cnnlab.functional.conv")
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 1)  # one image a chunk: 64 chunks
+    threads(2)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((64, 64, 4, 4)).astype(np.float32)
+    w = rng.standard_normal((64, 64, 3, 3)).astype(np.float32)  # 147 kB
+    y, ctx = conv2d(x, w, padding=1)
+    dy = np.ones_like(y)
+    tracemalloc.start()
+    conv_backward(dy, ctx, input_grad=False)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * w.nbytes  # not one weight-sized partial sum per chunk (64)

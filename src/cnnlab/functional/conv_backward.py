@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import check_same_shape
-from ..parallel import parallel_for
+from ..parallel import parallel_for, segment_length
 from .conv_pointwise import PointwiseContext, pointwise_backward
 from .im2col import ColumnLayout, Workspace, col2im, copy_columns, image_windows, shifted_col2im
 from .padding import pad_backward
@@ -80,8 +80,10 @@ def conv_backward(
     chunk = ctx.chunk
     per_image = k_total * layout.positions
     chunks = -(-batch // chunk)
-    grad_w_parts = np.empty((chunks,) + w_groups.transpose(0, 2, 1).shape, dtype)  # dW.T
-    grad_b_parts = np.empty((chunks, c_out), dtype)  # db of each chunk
+    per_segment = segment_length(chunks)  # chunks per run of the weight gradient's sum
+    segments = -(-chunks // per_segment)
+    grad_w_parts = np.zeros((segments,) + w_groups.transpose(0, 2, 1).shape, dtype)  # dW.T
+    grad_b_parts = np.zeros((segments, c_out), dtype)  # db of each segment
     transposed_padding = _transposed_padding(ctx) if input_grad else None
     grad_input = _InputGradient(ctx, chunk) if input_grad and not transposed_padding else None
     grad_rows = None  # dy as the forward's rows, when the input gradient's planes hold them
@@ -110,17 +112,19 @@ def conv_backward(
                 rows = _image_rows(grad_out[part_images], layout, rows_buffer)
             else:
                 rows = grad_rows[part_images]  # (n, C_out, positions)
+            segment = start // (chunk * per_segment)
             if ctx.has_bias:  # (thrown-away columns are zero)
-                rows.sum(axis=(0, 2), out=grad_b_parts[start // chunk])
+                grad_b_parts[segment] += rows.sum(axis=(0, 2))
             rows = rows.reshape(images, groups, c_out // groups, -1).transpose(0, 1, 3, 2)
             products = np.matmul(cols, rows)  # (n, G, K_g, C_out / G)
-            products.sum(axis=0, out=grad_w_parts[start // chunk])
+            grad_w_parts[segment] += products.sum(axis=0)
             if grad_input is not None:  # col2im wants the rows of all images side by side
                 rows_t = _image_to_rows(grad_out[part_images], layout, rows_t_buffer)
                 grad_input.add(part_images, grad_out[part_images], rows_t, part)
 
-    parallel_for(backward_images, batch, chunk, work=c_out * batch * per_image // groups)
-    grad_w_t = grad_w_parts.sum(axis=0)  # the chunks' sums in a fixed order
+    work = c_out * batch * per_image // groups
+    parallel_for(backward_images, batch, chunk * per_segment, work=work)  # whole segments
+    grad_w_t = grad_w_parts.sum(axis=0)  # the segments' sums, in a fixed order
     grad_bias = grad_b_parts.sum(axis=0) if ctx.has_bias else None
 
     grad_weight = grad_w_t.transpose(0, 2, 1).reshape(weight.shape)

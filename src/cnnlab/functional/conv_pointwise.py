@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..parallel import parallel_for
+from ..parallel import parallel_for, segment_length
 
 
 class PointwiseContext(NamedTuple):
@@ -89,14 +89,18 @@ def pointwise_backward(
     batch, c_out = x4.shape[0], weight.shape[0]
     g4 = grad_out.reshape(batch, groups, c_out // groups, -1)  # (N, G, C_out / G, pixels)
     x4_t = x4.transpose(0, 1, 3, 2)
-    grad_w_parts = np.empty((batch,) + weight.shape[:2], weight.dtype)  # one per image
-    grad_w_parts = grad_w_parts.reshape(batch, groups, c_out // groups, -1)
+    per_segment = segment_length(batch)  # images per run of the weight gradient's sum
+    segments = -(-batch // per_segment)
+    grad_w_parts = np.zeros((segments, groups, c_out // groups, x4.shape[2]), weight.dtype)
 
-    def weight_gradient(start: int, stop: int, _) -> None:
-        np.matmul(g4[start:stop], x4_t[start:stop], out=grad_w_parts[start:stop])
+    def weight_gradient(start: int, stop: int, _) -> None:  # whole segments
+        product = np.empty(grad_w_parts.shape[1:], weight.dtype)
+        for image in range(start, stop):
+            np.matmul(g4[image], x4_t[image], out=product)
+            grad_w_parts[image // per_segment] += product
 
     work = g4.size * x4.shape[2]  # multiply-adds of each product
-    parallel_for(weight_gradient, batch, work=work)
+    parallel_for(weight_gradient, batch, chunk=per_segment, work=work)
     grad_w = grad_w_parts.sum(axis=0)  # (G, C_out / G, C_in / G), summed in a fixed order
     grad_weight = grad_w.reshape(weight.shape)  # (C_out, C_in / G, 1, 1)
     if len(ctx.input_shape) == 3:
