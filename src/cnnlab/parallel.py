@@ -26,11 +26,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from typing import TypeVar
+from functools import partial
+from typing import NamedTuple, TypeVar
 
 from ._validation import check_positive_int
+from ._workers import Worker
 
 __all__ = [
     "ELEMENT_WORK",
@@ -46,10 +47,11 @@ MIN_PART_WORK = 10_000_000  # multiply-adds: below this a job runs on the callin
 ELEMENT_WORK = 20  # an element read or written by a copy-like job, in multiply-adds
 SUM_SEGMENTS = 8  # a sum over the batch adds up in this many fixed runs, then together
 
-_state = threading.local()  # .worker: True inside one of the pool's threads
-_lock = threading.Lock()
+_state = threading.local()  # .worker: True inside a part
+_lock = threading.Lock()  # guards the BLAS thread counts
+_busy = threading.Lock()  # held while the workers run a job (or are being replaced)
 _num_threads: int | None = None
-_pool: ThreadPoolExecutor | None = None
+_workers: list[Worker] = []  # get_num_threads() - 1 of them once started
 _blas: list | None = None  # threadpoolctl's controllers of the loaded BLAS libraries
 _blas_depth = 0  # nested single_threaded_blas() sections
 _blas_saved: list[int] = []
@@ -68,12 +70,13 @@ def set_num_threads(count: int) -> None:
 
     One thread leaves BLAS to parallelise each matrix product by itself.
     """
-    global _num_threads, _pool
+    global _num_threads
     count = check_positive_int("count", count)
-    with _lock:
-        if _pool is not None and count != _num_threads:
-            _pool.shutdown(wait=True)
-            _pool = None
+    with _busy:  # waits for a job in flight
+        if count != _num_threads:
+            for worker in _workers:
+                worker.stop()
+            _workers.clear()
         _num_threads = count
 
 
@@ -103,20 +106,24 @@ def parallel_for(
         parts = min(parts, int(work // MIN_PART_WORK))
     if parts <= 1:
         return [function(0, count, 0)]
+    if not _busy.acquire(blocking=False):  # another thread's job has the workers
+        return [function(0, count, 0)]
     bounds = [min(count, chunk * (chunks * part // parts)) for part in range(parts + 1)]
-    with single_threaded_blas():
-        futures: list[Future] = []
-        try:
-            with _lock:  # set_num_threads cannot shut the pool down between submissions
-                pool = _executor()
-                for part in range(1, parts):
-                    futures.append(
-                        pool.submit(_as_worker, function, bounds[part], bounds[part + 1], part)
-                    )  # the pool's threads wake up while this thread runs the first part
-            first = _as_worker(function, bounds[0], bounds[1], 0)
-        finally:
-            wait(futures)  # every part has finished before anything is raised or returned
-        return [first, *(future.result() for future in futures)]
+    try:
+        with single_threaded_blas():
+            workers = _started_workers()[: parts - 1]
+            for part, worker in enumerate(workers, start=1):
+                worker.start(partial(function, bounds[part], bounds[part + 1], part))
+            try:  # this thread runs the first part while the workers wake up
+                first = _as_part(function, bounds[0], bounds[1], 0)
+            finally:
+                outcomes = [_outcome(worker) for worker in workers]  # all have finished
+            for outcome in outcomes:
+                if isinstance(outcome, _Failure):
+                    raise outcome.error
+            return [first, *outcomes]
+    finally:
+        _busy.release()
 
 
 def segment_length(chunks: int) -> int:
@@ -153,8 +160,8 @@ def single_threaded_blas() -> Iterator[None]:
                     library.set_num_threads(count)
 
 
-def _as_worker(function, start, stop, part):
-    """Run one part, marked as a part so that calls inside it do not split again."""
+def _as_part(function, start, stop, part):
+    """Run one part here, marked so that calls inside it do not split again."""
     inside = getattr(_state, "worker", False)
     _state.worker = True
     try:
@@ -163,19 +170,33 @@ def _as_worker(function, start, stop, part):
         _state.worker = inside
 
 
-def _executor() -> ThreadPoolExecutor:
-    """The pool (made on first use); call it holding ``_lock``."""
-    global _pool
-    if _pool is None:
-        workers = max(1, get_num_threads() - 1)  # the calling thread runs a part too
-        _pool = ThreadPoolExecutor(workers, thread_name_prefix="cnnlab")
-    return _pool
+class _Failure(NamedTuple):
+    error: BaseException
+
+
+def _outcome(worker: Worker):
+    try:
+        return worker.finish()
+    except BaseException as error:  # raised by the caller once every part has finished
+        return _Failure(error)
+
+
+def _mark_as_part() -> None:
+    _state.worker = True  # a worker's thread only ever runs parts
+
+
+def _started_workers() -> list[Worker]:
+    """The ``get_num_threads() - 1`` workers (the caller runs a part too); hold ``_busy``."""
+    while len(_workers) < get_num_threads() - 1:
+        _workers.append(Worker(f"cnnlab-{len(_workers) + 1}", on_start=_mark_as_part))
+    return _workers
 
 
 def _after_fork_in_child() -> None:
-    """A forked child has none of the parent's threads: start again with no pool."""
-    global _pool, _lock, _blas_depth, _state
-    _pool, _lock, _blas_depth, _state = None, threading.Lock(), 0, threading.local()
+    """A forked child has none of the parent's threads: start again with no workers."""
+    global _lock, _busy, _blas_depth, _state, _workers
+    _lock, _busy, _blas_depth = threading.Lock(), threading.Lock(), 0
+    _state, _workers = threading.local(), []
 
 
 if hasattr(os, "register_at_fork"):

@@ -199,24 +199,40 @@ def test_every_part_has_finished_when_an_error_reaches_the_caller(threads):
     assert blas_threads() == before  # and BLAS has its threads back
 
 
-def test_changing_the_thread_count_while_parts_are_handed_out_is_safe(threads, monkeypatch):
+def test_changing_the_thread_count_waits_for_the_job_in_flight(threads):
     threads(3)
-    parallel.parallel_for(lambda *_: None, 9)  # the pool exists
-    pool, changer = parallel._pool, None
-    submit = pool.submit
+    started, results = threading.Event(), []
 
-    def submit_while_another_thread_changes_the_count(*args, **kwargs):
-        nonlocal changer
-        if changer is None:
-            changer = threading.Thread(target=cnnlab.set_num_threads, args=(2,))
-            changer.start()
-            changer.join(timeout=0.2)  # it must wait until the parts are handed out
-        return submit(*args, **kwargs)
+    def slow(start, stop, part):
+        started.set()
+        time.sleep(0.2)
+        return part
 
-    monkeypatch.setattr(pool, "submit", submit_while_another_thread_changes_the_count)
-    assert parallel.parallel_for(lambda start, stop, part: part, 9) == [0, 1, 2]
-    changer.join()
-    assert cnnlab.get_num_threads() == 2
+    job = threading.Thread(target=lambda: results.append(parallel.parallel_for(slow, 9)))
+    job.start()
+    started.wait()
+    cnnlab.set_num_threads(2)  # must not pull the workers from under the running job
+    job.join()
+    assert results == [[0, 1, 2]]
+    assert parallel.parallel_for(lambda start, stop, part: part, 9) == [0, 1]
+
+
+def test_a_second_callers_job_runs_whole_while_the_workers_are_busy(threads):
+    threads(2)
+    started, release, seen = threading.Event(), threading.Event(), []
+
+    def hold(start, stop, part):
+        started.set()
+        release.wait(5)
+        return part
+
+    job = threading.Thread(target=lambda: parallel.parallel_for(hold, 8))
+    job.start()
+    started.wait()
+    seen = parallel.parallel_for(lambda start, stop, part: (start, stop), 8)
+    release.set()
+    job.join()
+    assert seen == [(0, 8)]
 
 
 def fork_child_splits_work(queue):
