@@ -40,10 +40,22 @@ class Worker:
         self._go.release()
 
     def finish(self) -> Any:
-        """Wait for the task, then return its result or raise its error."""
-        self._done.acquire()
+        """Wait for the task, then return its result or raise its error.
+
+        An exception raised in this thread while it waits (Ctrl-C) does not cut the
+        wait short, since the task is still writing; it is raised once the task is done.
+        """
+        interrupted: BaseException | None = None
+        while True:
+            try:
+                self._done.acquire()
+                break
+            except BaseException as error:  # e.g. KeyboardInterrupt from a signal handler
+                interrupted = interrupted or error
         result, error = self._result, self._error
         self._result = self._error = None
+        if interrupted is not None:
+            raise interrupted
         if error is not None:
             raise error
         return result

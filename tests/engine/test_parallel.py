@@ -3,6 +3,7 @@
 import importlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 
@@ -271,3 +272,33 @@ def test_the_weight_gradients_partial_sums_stay_few(threads, monkeypatch):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 20 * w.nbytes  # not one weight-sized partial sum per chunk (64)
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="POSIX signals")
+def test_an_interrupt_while_waiting_comes_after_every_part_has_finished(threads):
+    threads(2)
+    finished = []
+
+    def work(start, stop, part):
+        if part == 1:
+            time.sleep(0.3)
+        finished.append(part)
+
+    def interrupt(signum, frame):
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGUSR1, interrupt)
+    timer = threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGUSR1))
+    try:
+        timer.start()
+        with pytest.raises(Interrupted):
+            parallel.parallel_for(work, 8)  # the caller waits for part 1 when it arrives
+        assert sorted(finished) == [0, 1]
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGUSR1, previous)
+    assert parallel.parallel_for(lambda start, stop, part: part, 8) == [0, 1]
