@@ -21,7 +21,7 @@ from .activations import (
 )
 from .conv import ConvContext, conv1d, conv2d, conv_backward
 from .dropout import dropout, dropout_backward, dropout_mask
-from .im2col import ColumnLayout, Workspace, col2im, im2col
+from .im2col import ColumnLayout, col2im, im2col
 from .linear import linear, linear_backward
 from .losses import (
     binary_cross_entropy_with_logits,
@@ -52,3 +52,4 @@ from .pooling import (
     max_pool2d,
     max_pool_backward,
 )
+from .workspace import Workspace

@@ -20,7 +20,7 @@ while they are hot. Forward keeps all the columns for backward when they take at
 each chunk's columns, in cache, from the padded input kept in the context. With two
 threads, rebuilding the small VGG's big layers' columns (21 to 80 MB) was faster than
 writing them out to memory and reading them back. Big scratch arrays come from a
-:class:`~cnnlab.functional.im2col.Workspace` that a layer reuses from step to step.
+:class:`~cnnlab.functional.workspace.Workspace` that a layer reuses from step to step.
 The batch is split across cnnlab's threads (:mod:`cnnlab.parallel`): each pads, copies
 and multiplies its own images, with its own scratch buffers.
 """
@@ -41,8 +41,9 @@ from ..parallel import parallel_for
 from ._shapes import conv_output_size
 from .conv_backward import ConvContext, conv_backward
 from .conv_pointwise import is_pointwise, pointwise_conv
-from .im2col import ColumnLayout, Workspace, copy_columns, image_windows
+from .im2col import ColumnLayout, copy_columns, image_windows
 from .padding import PADDING_MODES, ConvPadding, conv_padding, pad
+from .workspace import Workspace
 
 __all__ = ["ConvContext", "conv1d", "conv2d", "conv_backward", "conv_padding"]
 

@@ -103,8 +103,8 @@ class ColumnLayout:
     def new_planes(self, batch: int, channels: int, dtype, buffer=None) -> np.ndarray:
         """Planes ``(batch, channels, plane_size)``: image uninitialised, tail zeroed.
 
-        ``buffer`` (1-D, at least that many elements, e.g. from a :class:`Workspace`)
-        holds them when given.
+        ``buffer`` (1-D, at least that many elements, e.g. from a
+        :class:`~cnnlab.functional.workspace.Workspace`) holds them when given.
         """
         shape = (batch, channels, self.plane_size)
         size = batch * channels * self.plane_size
@@ -285,40 +285,3 @@ def shifted_col2im(cols: np.ndarray, layout: ColumnLayout, out: np.ndarray) -> n
             target = flat[group, offset:]
             target += shifted[group, index, : size - offset]
     return out
-
-
-class Workspace:
-    """Scratch buffers kept between calls, so big arrays are not allocated every step.
-
-    A layer owns one and passes it to each forward; a buffer is handed out again by name
-    (grown when too small), so whatever a previous call left in it is overwritten.
-
-    >>> workspace = Workspace()
-    >>> a = workspace.get("cols", 6, np.float32)
-    >>> b = workspace.get("cols", 4, np.float32)
-    >>> a.shape, b.shape, np.shares_memory(a, b)
-    ((6,), (4,), True)
-    """
-
-    def __init__(self) -> None:
-        self._buffers: dict[str, np.ndarray] = {}
-        self._children: dict[str, Workspace] = {}
-
-    def child(self, name: str) -> Workspace:
-        """A workspace of its own, kept under ``name``, for a computation nested in this one.
-
-        >>> workspace = Workspace()
-        >>> workspace.child("input_grad") is workspace.child("input_grad")
-        True
-        """
-        if name not in self._children:
-            self._children[name] = Workspace()
-        return self._children[name]
-
-    def get(self, name: str, size: int, dtype) -> np.ndarray:
-        """A 1-D buffer of ``size`` elements of ``dtype`` (uninitialised)."""
-        buffer = self._buffers.get(name)
-        if buffer is None or buffer.size < size or buffer.dtype != dtype:
-            buffer = np.empty(size, dtype)
-            self._buffers[name] = buffer
-        return buffer[:size]

@@ -7,8 +7,8 @@ import numpy as np
 from .._validation import check_choice, check_int_tuple, check_positive_int, received
 from ..functional.conv import LAYOUTS, ConvContext, IntOrTuple, conv1d, conv2d, conv_backward
 from ..functional.conv_pointwise import PointwiseContext
-from ..functional.im2col import Workspace
 from ..functional.padding import PADDING_MODES, ConvPadding, conv_padding
+from ..functional.workspace import Workspace
 from ..grad_mode import is_grad_enabled
 from .init import default_rng, uniform_fan_in
 from .module import Module
