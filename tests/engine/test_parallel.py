@@ -1,6 +1,5 @@
 """cnnlab's own threads: the batch split across threads gives the same numbers."""
 
-import importlib
 import multiprocessing
 import os
 import signal
@@ -259,8 +258,8 @@ def test_a_forked_child_can_use_the_threads(threads):
 def test_the_weight_gradients_partial_sums_stay_few(threads, monkeypatch):
     import tracemalloc
 
-    conv = importlib.import_module("cnnlab.functional.conv")
-    monkeypatch.setattr(conv, "CHUNK_BYTES", 1)  # one image a chunk: 64 chunks
+    # conv2d's own globals: pytest's doctests may import a second copy of the module
+    monkeypatch.setitem(conv2d.__globals__, "CHUNK_BYTES", 1)  # one image a chunk: 64 chunks
     threads(2)
     rng = np.random.default_rng(3)
     x = rng.standard_normal((64, 64, 4, 4)).astype(np.float32)

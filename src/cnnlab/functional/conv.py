@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import parallel
 from .._validation import (
     check_choice,
     check_float_array,
@@ -51,6 +52,7 @@ IntOrTuple = int | tuple[int, ...]
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
 WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
 CHUNK_BYTES = 2 << 20  # columns of one chunk of the batch: small enough to stay in cache
+CHUNKS_MULTIPLE = 4  # the batch is cut into a multiple of this many equal chunks
 KEEP_COLS_BYTES = 24 << 20  # up to this size forward keeps all columns for backward
 
 
@@ -193,7 +195,8 @@ def _forward(
     planes = layout.new_planes(batch, channels, x.dtype, buffer)
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
     rows_per_group = w_groups.shape[2]
-    chunk = min(batch, _chunk_size(rows_per_group * groups, layout, x.itemsize))
+    work = c_out * batch * rows_per_group * layout.positions  # multiply-adds
+    chunk = _chunk_size(batch, rows_per_group * groups * layout.positions * x.itemsize, work)
     per_image = rows_per_group * groups * layout.positions
     keep = for_backward and is_grad_enabled()
     keep = keep and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
@@ -224,7 +227,7 @@ def _forward(
                 if bias is not None:
                     y[start:end] += bias[:, None, None]
 
-    parallel_for(convolve_images, batch, chunk, work=c_out * batch * per_image // groups)
+    parallel_for(convolve_images, batch, chunk, work=work)
     return y, layout, planes, chunk, kept
 
 
@@ -239,9 +242,26 @@ def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace):
     return y, layout, planes
 
 
-def _chunk_size(rows: int, layout: ColumnLayout, itemsize: int) -> int:
-    """Images per chunk so that the chunk's columns take about ``CHUNK_BYTES``."""
-    return max(1, CHUNK_BYTES // (rows * layout.positions * itemsize))
+def _chunk_size(batch: int, image_bytes: int, work: int) -> int:
+    """Images per chunk: columns of about ``CHUNK_BYTES`` at most, in balanced chunks.
+
+    A job big enough to be split between threads (``work`` multiply-adds) is cut into a
+    multiple of ``CHUNKS_MULTIPLE`` chunks, batch permitting, so that two or four threads
+    get equal shares: 3 chunks of 22 images would leave one thread twice the other's
+    work. The cut depends only on the shapes, not on the thread count, and so neither do
+    the sums over chunks (the weight gradient).
+
+    >>> big = 10**9
+    >>> _chunk_size(64, 90_000, big), _chunk_size(64, 90_000, 0), _chunk_size(64, 3 << 20, big)
+    (16, 22, 1)
+    >>> _chunk_size(64, 1_300_000, big)  # never more than CHUNK_BYTES (2 MiB) of columns
+    1
+    """
+    largest = max(1, CHUNK_BYTES // image_bytes)  # images in CHUNK_BYTES, at least one
+    count = -(-batch // largest)
+    if work >= 2 * parallel.MIN_PART_WORK:
+        count = -(-count // CHUNKS_MULTIPLE) * CHUNKS_MULTIPLE
+    return -(-batch // min(batch, count))
 
 
 def _rows_to_image(
