@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from .in_place import apply_layer
+from .layer_order import execution_order
 from .module import Module
 
 
@@ -14,7 +15,8 @@ class Sequential(Module):
     """Layers applied one after another; backward runs them in reverse.
 
     An error inside a layer is raised again naming the layer, so a shape mistake in a
-    deep network says where it happened.
+    deep network says where it happened. A ReLU followed by a max pool runs after it, on
+    the pooled array: the same result for less work (:mod:`~cnnlab.nn.layer_order`).
 
     >>> from cnnlab.nn import Identity
     >>> net = Sequential(Identity(), Identity())
@@ -53,7 +55,9 @@ class Sequential(Module):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         fresh = False  # x is the caller's: never overwritten
-        for index, layer in enumerate(self.layers):
+        self._order = execution_order(self.layers)
+        for index in self._order:
+            layer = self.layers[index]
             try:
                 x, fresh = apply_layer(layer, x, fresh)
             except (ValueError, TypeError) as error:
@@ -63,16 +67,26 @@ class Sequential(Module):
         return x
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        for layer in reversed(self.layers):
-            grad_out = layer.backward(grad_out)
+        for index in reversed(self._ran()):
+            grad_out = self.layers[index].backward(grad_out)
         return grad_out
 
     def backward_parameters(self, grad_out: np.ndarray) -> None:
         """Every layer's parameter gradients; the first layer's input gradient is skipped."""
-        for layer in reversed(self.layers[1:]):
-            grad_out = layer.backward(grad_out)
-        if self.layers:
-            self.layers[0].backward_parameters(grad_out)
+        order = self._ran()
+        for index in reversed(order[1:]):
+            grad_out = self.layers[index].backward(grad_out)
+        if order:
+            self.layers[order[0]].backward_parameters(grad_out)
+
+    def _ran(self) -> list[int]:
+        """The order of the last forward (backward runs it in reverse)."""
+        order = getattr(self, "_order", None)
+        return (
+            order
+            if order is not None and len(order) == len(self.layers)
+            else list(range(len(self.layers)))
+        )
 
 
 class Residual(Module):
