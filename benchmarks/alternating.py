@@ -2,11 +2,14 @@
 
 Alternating blocks (``rounds`` of each) expose both runs to the same drift of the
 machine's load; within a block one framework runs alone, after a pause and a warm-up, so
-neither pays for the other's thread pool (BLAS, OpenMP) still spinning.
+neither pays for the other's thread pool (BLAS, OpenMP) still spinning. The ratio of each
+round's two blocks, taken minutes apart from the next round's, shows how far the
+machine's drift moves the result: :func:`round_ratios`.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 
@@ -33,3 +36,17 @@ def alternate(
                 run()
                 record.append((time.perf_counter() - start) * 1e3)
     return times
+
+
+def round_ratios(first: list[float], second: list[float], rounds: int) -> list[float]:
+    """Each round's median time of ``first`` over that of ``second`` (from :func:`alternate`).
+
+    >>> round_ratios([2, 2, 3, 3], [1, 1, 1, 1], rounds=2)
+    [2.0, 3.0]
+    """
+    per_round = len(first) // rounds
+    return [
+        statistics.median(first[r * per_round : (r + 1) * per_round])
+        / statistics.median(second[r * per_round : (r + 1) * per_round])
+        for r in range(rounds)
+    ]

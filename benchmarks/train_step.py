@@ -2,12 +2,13 @@
 
 Batch 64: LeNet-5 on 1x28x28 and the small VGG on 3x32x32. Both frameworks run in this one
 process with the same thread count (torch is set to ``cnnlab.get_num_threads()``), on the
-same data; the script prints the median milliseconds per step, the cnnlab/torch ratio,
+same data; the script prints the median milliseconds per step, the cnnlab/torch ratio
+(with the lowest and highest ratio of the five rounds, which shows the machine's drift),
 and the peak memory each step allocates (cnnlab: tracemalloc, which sees NumPy's
 buffers; torch: its CPU allocator is not visible to tracemalloc, so the resident-set
 growth is reported instead).
 
-    python benchmarks/train_step.py [--steps 30] [--batch-size 64]
+    python benchmarks/train_step.py [--steps 30] [--batch-size 64] [--threads N]
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import tracemalloc
 import numpy as np
 
 import cnnlab.models
-from alternating import alternate  # benchmarks/alternating.py, beside this script
+from alternating import alternate, round_ratios  # benchmarks/alternating.py, beside this
 from cnnlab import nn, optim
 
+ROUNDS = 5
 NETWORKS = {
     "lenet5": (cnnlab.models.lenet5, (1, 28, 28)),
     "small_vgg": (cnnlab.models.small_vgg, (3, 32, 32)),
@@ -57,10 +59,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument(
+        "--threads", type=int, default=None, help="for both (default: cnnlab.get_num_threads())"
+    )
     args = parser.parse_args()
 
     import torch
 
+    if args.threads is not None:
+        cnnlab.set_num_threads(args.threads)
     threads = cnnlab.get_num_threads()
     torch.set_num_threads(threads)
     print(
@@ -68,7 +75,7 @@ def main() -> None:
         f"median of {args.steps} steps"
     )
     print(
-        f"{'network':<10} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} "
+        f"{'network':<10} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} {'rounds':>11} "
         f"{'cnnlab peak MB':>15} {'torch RSS growth MB':>20}"
     )
     for name, (build, shape) in NETWORKS.items():
@@ -104,8 +111,9 @@ def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: in
 
     cnnlab_step()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    times = alternate(cnnlab_step, torch_step, steps, rounds=5, warmup=2)
+    times = alternate(cnnlab_step, torch_step, steps, rounds=ROUNDS, warmup=2)
     ours, theirs = map(statistics.median, times)
+    ratios = round_ratios(*times, rounds=ROUNDS)
     torch_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
 
     tracemalloc.start()
@@ -114,7 +122,7 @@ def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: in
     tracemalloc.stop()
     print(
         f"{name:<10} {ours:>10.2f} {theirs:>9.2f} {ours / theirs:>6.2f} "
-        f"{peak:>15.1f} {torch_growth:>20.1f}"
+        f"{min(ratios):>5.2f}-{max(ratios):<5.2f} {peak:>15.1f} {torch_growth:>20.1f}"
     )
 
 
