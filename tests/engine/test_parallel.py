@@ -301,3 +301,25 @@ def test_an_interrupt_while_waiting_comes_after_every_part_has_finished(threads)
         timer.cancel()
         signal.signal(signal.SIGUSR1, previous)
     assert parallel.parallel_for(lambda start, stop, part: part, 8) == [0, 1]
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_a_split_convolution_gives_every_thread_the_same_number_of_images(threads, count):
+    # 64 images of 32 -> 64 channels on 16x16: about 6 images fill a chunk's 2 MiB of
+    # columns, and 11 such chunks would split 30 / 34; equal chunks split 32 / 32.
+    threads(count)
+    shares = []
+
+    def record(function, total, chunk=1, work=None):
+        def part(start, stop, index):
+            shares.append(stop - start)
+            return function(start, stop, index)
+
+        return parallel.parallel_for(part, total, chunk, work)
+
+    x = np.zeros((64, 32, 16, 16), np.float32)
+    w = np.zeros((64, 32, 3, 3), np.float32)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(conv2d.__globals__, "parallel_for", record)
+        conv2d(x, w, padding=1)
+    assert shares == [64 // count] * count

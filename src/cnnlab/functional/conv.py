@@ -243,25 +243,39 @@ def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace):
 
 
 def _chunk_size(batch: int, image_bytes: int, work: int) -> int:
-    """Images per chunk: columns of about ``CHUNK_BYTES`` at most, in balanced chunks.
+    """Images per chunk: columns of at most ``CHUNK_BYTES``, in equal chunks where it pays.
 
-    A job big enough to be split between threads (``work`` multiply-adds) is cut into a
-    multiple of ``CHUNKS_MULTIPLE`` chunks, batch permitting, so that two or four threads
-    get equal shares: 3 chunks of 22 images would leave one thread twice the other's
-    work. The cut depends only on the shapes, not on the thread count, and so neither do
-    the sums over chunks (the weight gradient).
+    A job big enough to be split between threads (``work`` multiply-adds) is cut into
+    equal chunks that number a multiple of ``CHUNKS_MULTIPLE`` (see :func:`_equal_count`),
+    so that two or four threads get equal shares: 11 chunks of 6 images would give one
+    thread 30 images and the other 34. The cut depends only on the shapes, not on the
+    thread count, and so neither do the sums over chunks (the weight gradient).
 
     >>> big = 10**9
-    >>> _chunk_size(64, 90_000, big), _chunk_size(64, 90_000, 0), _chunk_size(64, 3 << 20, big)
-    (16, 22, 1)
+    >>> _chunk_size(64, 90_000, big), _chunk_size(64, 90_000, 0), _chunk_size(64, 331_776, big)
+    (16, 22, 4)
     >>> _chunk_size(64, 1_300_000, big)  # never more than CHUNK_BYTES (2 MiB) of columns
     1
     """
     largest = max(1, CHUNK_BYTES // image_bytes)  # images in CHUNK_BYTES, at least one
     count = -(-batch // largest)
     if work >= 2 * parallel.MIN_PART_WORK:
-        count = -(-count // CHUNKS_MULTIPLE) * CHUNKS_MULTIPLE
+        count = _equal_count(batch, count)
     return -(-batch // min(batch, count))
+
+
+def _equal_count(batch: int, count: int) -> int:
+    """The fewest chunks, at least ``count``, in a multiple of ``CHUNKS_MULTIPLE`` that
+    cut ``batch`` exactly; without such a number, ``count`` rounded up to the multiple.
+
+    >>> _equal_count(64, 11), _equal_count(64, 22), _equal_count(50, 11)
+    (16, 32, 12)
+    """
+    multiple = -(-count // CHUNKS_MULTIPLE) * CHUNKS_MULTIPLE
+    for candidate in range(multiple, batch + 1, CHUNKS_MULTIPLE):
+        if batch % candidate == 0:
+            return candidate
+    return multiple
 
 
 def _rows_to_image(
