@@ -43,7 +43,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-MIN_PART_WORK = 10_000_000  # multiply-adds: below this a job runs on the calling thread
+MIN_PART_WORK = 3_000_000  # multiply-adds: below this a job runs on the calling thread
+# (3 million split LeNet-5's convolutions: its training step 3 to 10% faster than with 10)
 ELEMENT_WORK = 20  # an element read or written by a copy-like job, in multiply-adds
 SUM_SEGMENTS = 8  # a sum over the batch adds up in this many fixed runs, then together
 
