@@ -60,7 +60,10 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument(
-        "--threads", type=int, default=None, help="for both (default: cnnlab.get_num_threads())"
+        "--threads",
+        type=int,
+        default=None,
+        help="for both (default: cnnlab.get_num_threads()); 1 also holds BLAS to one thread",
     )
     args = parser.parse_args()
 
@@ -68,6 +71,10 @@ def main() -> None:
 
     if args.threads is not None:
         cnnlab.set_num_threads(args.threads)
+    if args.threads == 1:  # cnnlab on one thread leaves BLAS its own threads: hold it to one
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
     threads = cnnlab.get_num_threads()
     torch.set_num_threads(threads)
     print(
