@@ -102,3 +102,13 @@ def test_traced_layers_keep_the_written_order():
 def test_other_layer_pairs_keep_their_order():
     layers = [nn.ReLU(), nn.AvgPool2d(2), nn.LeakyReLU(), nn.MaxPool2d(2), nn.MaxPool2d(2)]
     assert execution_order(layers) == [0, 1, 2, 3, 4]
+
+
+def test_a_subclassed_pool_keeps_its_place():
+    class ShiftedMax(nn.MaxPool2d):  # max minus one: ReLU does not commute with it
+        def forward(self, x):
+            return super().forward(x) - 1.0
+
+    assert execution_order([nn.ReLU(), ShiftedMax(2)]) == [0, 1]
+    x = np.full((1, 1, 2, 2), -5.0)
+    np.testing.assert_array_equal(nn.Sequential(nn.ReLU(), ShiftedMax(2))(x), [[[[-1.0]]]])

@@ -9,9 +9,10 @@ PyTorch's order gives zero (a window whose largest element is not positive, wher
 element has ``relu' = 0``).
 
 :class:`~cnnlab.nn.Sequential` uses this for a ``ReLU`` followed by ``MaxPool1d`` or
-``MaxPool2d``, and runs backward in the order forward ran. It keeps the written order
-when either layer is being traced (activation capture, saliency), so that every layer's
-recorded output is the one its place in the network gives.
+``MaxPool2d`` (those classes exactly, not subclasses), and runs backward in the order
+forward ran. It keeps the written order when either layer is being traced (activation
+capture, saliency) or has had its methods replaced, so that every layer's recorded
+output is the one its place in the network gives.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def execution_order(layers: Sequence[Module]) -> list[int]:
 
 def _pools_first(layer: Module, following: Module) -> bool:
     return (
-        type(layer) is ReLU
-        and isinstance(following, (MaxPool1d, MaxPool2d))
+        type(layer) is ReLU  # exact types: a subclass may compute something else
+        and type(following) in (MaxPool1d, MaxPool2d)
         and not any(name in vars(module) for module in (layer, following) for name in _TRACED)
     )
