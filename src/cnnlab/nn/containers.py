@@ -55,8 +55,9 @@ class Sequential(Module):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         fresh = False  # x is the caller's: never overwritten
-        self._order = execution_order(self.layers)
-        for index in self._order:
+        order = execution_order(self.layers)
+        self._ran = [self.layers[index] for index in order]
+        for index in order:
             layer = self.layers[index]
             try:
                 x, fresh = apply_layer(layer, x, fresh)
@@ -67,26 +68,21 @@ class Sequential(Module):
         return x
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        for index in reversed(self._ran()):
-            grad_out = self.layers[index].backward(grad_out)
+        for layer in reversed(self._layers_ran()):
+            grad_out = layer.backward(grad_out)
         return grad_out
 
     def backward_parameters(self, grad_out: np.ndarray) -> None:
         """Every layer's parameter gradients; the first layer's input gradient is skipped."""
-        order = self._ran()
-        for index in reversed(order[1:]):
-            grad_out = self.layers[index].backward(grad_out)
-        if order:
-            self.layers[order[0]].backward_parameters(grad_out)
+        layers = self._layers_ran()
+        for layer in reversed(layers[1:]):
+            grad_out = layer.backward(grad_out)
+        if layers:
+            layers[0].backward_parameters(grad_out)
 
-    def _ran(self) -> list[int]:
-        """The order of the last forward (backward runs it in reverse)."""
-        order = getattr(self, "_order", None)
-        return (
-            order
-            if order is not None and len(order) == len(self.layers)
-            else list(range(len(self.layers)))
-        )
+    def _layers_ran(self) -> list[Module]:
+        """The layers of the last forward, in the order it ran them (else as written)."""
+        return getattr(self, "_ran", None) or self.layers
 
 
 class Residual(Module):
