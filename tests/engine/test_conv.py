@@ -6,9 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-import cnnlab.functional.conv as conv_module
 from checks.torch_reference import assert_matches_torch
 from cnnlab import nn
+from cnnlab.functional import conv2d
+
+# The globals conv2d runs with. Patch these, not `cnnlab.functional.conv`: pytest's
+# doctests may import that module a second time, and patching the copy changes nothing.
+CONV_GLOBALS = conv2d.__globals__
 
 # torch warns that it pads a copy of the input for 'same' with an even kernel; expected.
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
@@ -133,8 +137,8 @@ def test_conv1d_batch_of_one_without_bias_matches_torch(dtype):
 @pytest.mark.parametrize("stride", [1, 2])
 def test_one_image_per_chunk_matches_torch(stride, padding_mode, monkeypatch):
     # Chunks of one image, columns rebuilt in backward: the path of large layers.
-    monkeypatch.setattr(conv_module, "CHUNK_BYTES", 1)
-    monkeypatch.setattr(conv_module, "KEEP_COLS_BYTES", 0)
+    monkeypatch.setitem(CONV_GLOBALS, "CHUNK_BYTES", 1)
+    monkeypatch.setitem(CONV_GLOBALS, "KEEP_COLS_BYTES", 0)
     ours, theirs = pair(
         nn.Conv2d,
         torch.nn.Conv2d,

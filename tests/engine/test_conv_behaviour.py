@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-import cnnlab.functional.conv as conv_module
 from cnnlab import nn
 from cnnlab.functional import conv1d, conv2d, conv_backward
+
+# The globals conv2d runs with (pytest's doctests may import its module a second time).
+CONV_GLOBALS = conv2d.__globals__
 
 
 def conv2d_oracle(x, weight, stride=1):
@@ -258,7 +260,7 @@ def test_backward_twice_from_one_forward_gives_the_same_gradients(
     stride, keep_columns, monkeypatch
 ):
     if not keep_columns:
-        monkeypatch.setattr(conv_module, "KEEP_COLS_BYTES", 0)
+        monkeypatch.setitem(CONV_GLOBALS, "KEEP_COLS_BYTES", 0)
     rng = np.random.default_rng(7)
     x, weight = rng.standard_normal((2, 3, 8, 8)), rng.standard_normal((4, 3, 3, 3))
     y, ctx = conv2d(x, weight, stride=stride, padding=1)
