@@ -195,9 +195,9 @@ def _forward(
     planes = layout.new_planes(batch, channels, x.dtype, buffer)
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
     rows_per_group = w_groups.shape[2]
-    work = c_out * batch * rows_per_group * layout.positions  # multiply-adds
-    chunk = _chunk_size(batch, rows_per_group * groups * layout.positions * x.itemsize, work)
-    per_image = rows_per_group * groups * layout.positions
+    per_image = rows_per_group * groups * layout.positions  # column elements per image
+    work = c_out * batch * per_image // groups  # multiply-adds
+    chunk = _chunk_size(batch, per_image * x.itemsize, work)
     keep = for_backward and is_grad_enabled()
     keep = keep and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
     kept = workspace.get("cols", batch * per_image, x.dtype) if keep else None
