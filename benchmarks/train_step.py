@@ -8,7 +8,7 @@ and the peak memory each step allocates (cnnlab: tracemalloc, which sees NumPy's
 buffers; torch: its CPU allocator is not visible to tracemalloc, so the resident-set
 growth is reported instead).
 
-    python benchmarks/train_step.py [--steps 30] [--batch-size 64] [--threads N]
+    python benchmarks/train_step.py [--steps 60] [--batch-size 64] [--threads N]
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def torch_copy(model):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument(
         "--threads",

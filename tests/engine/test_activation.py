@@ -54,6 +54,20 @@ def test_relu_gradient_is_zero_for_negative_inputs():
     np.testing.assert_array_equal(relu.backward(np.ones(5)), [0.0, 0.0, 0.0, 1.0, 1.0])
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_relu_over_many_blocks_matches_torch_bit_for_bit_in_and_out_of_place(dtype):
+    from cnnlab.functional.activations import BLOCK_ELEMENTS, relu
+
+    x = np.random.default_rng(3).standard_normal(2 * BLOCK_ELEMENTS + 7).astype(dtype)
+    x[:4] = [-0.0, np.nan, -np.inf, np.inf]
+    expected = torch.relu(torch.from_numpy(x)).numpy()
+    for _ in range(2):  # the shared block of zeros is still zeros the second time
+        np.testing.assert_array_equal(relu(x), expected)
+    assert not np.signbit(relu(x)[0])  # relu(-0.0) is +0.0, as in torch
+    relu(x, out=x)
+    np.testing.assert_array_equal(x, expected)
+
+
 def test_leaky_relu_lets_a_fraction_of_the_gradient_through_for_negative_inputs():
     layer = nn.LeakyReLU(0.1)
     layer(np.array([-2.0, 3.0]))

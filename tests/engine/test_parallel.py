@@ -303,23 +303,38 @@ def test_an_interrupt_while_waiting_comes_after_every_part_has_finished(threads)
     assert parallel.parallel_for(lambda start, stop, part: part, 8) == [0, 1]
 
 
+def shares_of(function, *args):
+    """How many batch items each thread took in ``function(*args)``'s ``parallel_for``."""
+    shares = []
+
+    def record(job, total, chunk=1, work=None):
+        def part(start, stop, index):
+            shares.append(stop - start)
+            return job(start, stop, index)
+
+        return parallel.parallel_for(part, total, chunk, work)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(function.__globals__, "parallel_for", record)
+        function(*args)
+    return sorted(shares)
+
+
 @pytest.mark.parametrize("count", [2, 4])
 def test_a_split_convolution_gives_every_thread_the_same_number_of_images(threads, count):
     # 64 images of 32 -> 64 channels on 16x16: about 6 images fill a chunk's 2 MiB of
     # columns, and 11 such chunks would split 30 / 34; equal chunks split 32 / 32.
     threads(count)
-    shares = []
-
-    def record(function, total, chunk=1, work=None):
-        def part(start, stop, index):
-            shares.append(stop - start)
-            return function(start, stop, index)
-
-        return parallel.parallel_for(part, total, chunk, work)
-
     x = np.zeros((64, 32, 16, 16), np.float32)
     w = np.zeros((64, 32, 3, 3), np.float32)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(conv2d.__globals__, "parallel_for", record)
-        conv2d(x, w, padding=1)
-    assert shares == [64 // count] * count
+    assert shares_of(conv2d, x, w, None, 1, 1) == [64 // count] * count
+
+
+def test_a_split_max_pool_backward_gives_both_threads_the_same_number_of_images(threads):
+    # LeNet-5's first pool: 55 images fill its 1 MiB cache block; blocks of 55 and 9
+    # would leave one thread most of the work, equal blocks split 32 / 32.
+    from cnnlab.functional import max_pool2d, max_pool_backward
+
+    threads(2)
+    pooled, ctx = max_pool2d(np.ones((64, 6, 28, 28), np.float32), 2)
+    assert shares_of(max_pool_backward, np.ones_like(pooled), ctx) == [32, 32]

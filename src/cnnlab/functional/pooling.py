@@ -134,9 +134,7 @@ def max_pool_backward(grad_out: np.ndarray, ctx: MaxPoolContext) -> np.ndarray:
     check_same_shape("grad_out", grad_out, "output", ctx.output)
     grad = np.zeros(ctx.padded_input.shape, dtype=grad_out.dtype)
     slices = ctx.window.offsets(ctx.output.shape[2:])
-    # Blocks of the batch small enough to stay in cache while every offset visits them.
-    sample_bytes = ctx.padded_input[:1].nbytes
-    rows = max(1, CACHE_BLOCK_BYTES // max(1, sample_bytes))
+    rows = _block_images(len(grad), ctx.padded_input[:1].nbytes)
 
     def route(first: int, stop: int, _) -> None:  # images first:stop, block by block
         for start in range(first, stop, rows):
@@ -153,6 +151,23 @@ def max_pool_backward(grad_out: np.ndarray, ctx: MaxPoolContext) -> np.ndarray:
     work = (grad.size + ctx.output.size * len(slices)) * ELEMENT_WORK
     parallel_for(route, grad.shape[0], chunk=rows, work=work)
     return grad[ctx.window.interior(ctx.input_shape)]
+
+
+def _block_images(batch: int, image_bytes: int) -> int:
+    """Images per block of max-pool backward: equal blocks of at most ``CACHE_BLOCK_BYTES``.
+
+    Blocks small enough to stay in cache while every window offset visits them, and of
+    equal size, so that threads splitting the batch at block boundaries get equal shares
+    (LeNet-5's first pool: two blocks of 32 images, not 55 and 9).
+
+    >>> _block_images(64, 18_816), _block_images(64, 131_072), _block_images(3, 10**9)
+    (32, 8, 1)
+    >>> _block_images(0, 100)  # an empty batch
+    1
+    """
+    largest = max(1, CACHE_BLOCK_BYTES // max(1, image_bytes))
+    blocks = max(1, -(-batch // largest))
+    return max(1, -(-batch // blocks))
 
 
 def _route_to_maxima(grad, grad_out, padded_input, output, slices, overlapping) -> None:
