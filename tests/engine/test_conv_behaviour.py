@@ -269,3 +269,29 @@ def test_backward_twice_from_one_forward_gives_the_same_gradients(
     first, second = conv_backward(grad, ctx), conv_backward(grad, ctx)
     for a, b, name in zip(first[:2], second[:2], ["input", "weight"]):
         np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+@pytest.mark.parametrize(
+    ("image", "kernel", "padding"),
+    [(28, 5, 2), (14, 5, 0), (9, 1, 0)],
+    ids=["full-rows", "compact-rows", "pointwise"],
+)
+def test_the_bias_adds_the_same_bits_as_adding_it_to_the_output(image, kernel, padding):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((5, 3, image, image)).astype(np.float32)
+    w = rng.standard_normal((4, 3, kernel, kernel)).astype(np.float32)
+    b = rng.standard_normal(4).astype(np.float32)
+    with_bias, _ = conv2d(x, w, b, padding=padding)
+    without, _ = conv2d(x, w, padding=padding)
+    np.testing.assert_array_equal(with_bias, without + b[:, None, None])
+
+
+def test_a_channel_grid_too_big_to_build_is_a_broadcast_view():
+    from cnnlab.functional.channel_grid import GRID_MAX_ELEMENTS, channel_grid
+
+    small = channel_grid(np.arange(3.0), (4, 5))
+    assert small.flags.c_contiguous and small.shape == (3, 4, 5)
+    np.testing.assert_array_equal(small[:, 2, 3], [0.0, 1.0, 2.0])
+    big = channel_grid(np.arange(2.0), (GRID_MAX_ELEMENTS, 1))
+    assert big.strides[1:] == (0, 0)  # no memory for the repeats
+    np.testing.assert_array_equal(big[:, -1, 0], [0.0, 1.0])

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..parallel import parallel_for, segment_length
+from .channel_grid import channel_grid
 
 
 class PointwiseContext(NamedTuple):
@@ -73,7 +74,7 @@ def pointwise_conv(
                  work=work)  # fmt: skip
     y = y.reshape(batch, c_out, out_h, out_w)
     if bias is not None:
-        y += bias[:, None, None]
+        np.add(y, channel_grid(bias, (out_h, out_w)), out=y)
     output_shape = (batch, c_out) + ((out_h, out_w) if len(input_shape) == 4 else (out_w,))
     ctx = PointwiseContext(
         x4, weight, groups, (sh, sw), input_shape, output_shape, bias is not None
