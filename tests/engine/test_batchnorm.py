@@ -108,6 +108,21 @@ def test_eval_mode_uses_the_running_statistics_not_the_batch():
     assert layer.num_batches_tracked == 0
 
 
+@pytest.mark.parametrize("shape", [(1, 3, 5, 4), (6, 3, 5, 4), (6, 3, 7), (6, 3)])
+def test_eval_mode_is_x_times_scale_plus_shift_to_the_bit_for_any_batch(shape):
+    from cnnlab.functional.normalization import batch_norm_eval
+
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal(shape).astype(np.float32)
+    mean, var, weight, bias = rng.standard_normal((4, 3)).astype(np.float32)
+    var = np.abs(var)
+    scale = np.float32(1.0) / np.sqrt(var + np.float32(1e-5)) * weight
+    shift = -mean * scale + bias
+    per_channel = (-1,) + (1,) * (x.ndim - 2)
+    expected = x * scale.reshape(per_channel) + shift.reshape(per_channel)
+    np.testing.assert_array_equal(batch_norm_eval(x, mean, var, weight, bias), expected)
+
+
 def test_train_mode_input_gradient_sums_to_zero_per_channel():
     layer = BatchNorm2d(3)
     x = batch((2, 3, 4, 4), 1)
