@@ -56,6 +56,30 @@ def test_max_pool_gradient_lands_only_on_the_maxima():
     np.testing.assert_array_equal(grad, [[[[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0]]]])
 
 
+@pytest.mark.parametrize(
+    ("size", "kernel_size", "stride", "padding"),
+    [(8, 2, 2, 0), (6, 3, 3, 1), (7, 2, 2, 0), (8, 3, 2, 1)],
+    ids=["tiles", "tiles-padded", "leaves-an-edge", "overlaps"],
+)
+def test_max_pool_gradient_is_zero_off_the_maxima_even_in_unzeroed_memory(
+    monkeypatch, size, kernel_size, stride, padding
+):
+    # Where the windows tile the input, backward skips zeroing its gradient: every
+    # element is written. Make fresh memory NaN to show that none is left unwritten.
+    x = np.random.default_rng(5).standard_normal((2, 3, size, size)).astype(np.float32)
+    y, ctx = max_pool2d(x, kernel_size, stride, padding)
+    grad_out = np.random.default_rng(6).standard_normal(y.shape).astype(np.float32)
+    fresh = np.empty
+    monkeypatch.setattr(np, "empty", lambda *a, **k: np.full_like(fresh(*a, **k), np.nan))
+    grad = max_pool_backward(grad_out, ctx)
+    monkeypatch.undo()
+    xt = torch.from_numpy(x).requires_grad_(True)
+    torch.nn.functional.max_pool2d(xt, kernel_size, stride, padding).backward(
+        torch.from_numpy(grad_out)
+    )
+    np.testing.assert_allclose(grad, xt.grad.numpy(), rtol=1e-6, atol=1e-6)
+
+
 @pytest.mark.parametrize(("padding", "count_include_pad"), [(0, True), (1, False)])
 def test_average_pool_of_a_constant_image_is_constant(padding, count_include_pad):
     y, _ = avg_pool2d(np.full((1, 2, 7, 9), 3.5), 3, 2, padding, count_include_pad)

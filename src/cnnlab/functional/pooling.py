@@ -79,6 +79,16 @@ class PoolWindow:
         ]
         return [(Ellipsis, *combo) for combo in itertools.product(*axes)]
 
+    def tiles(self, input_shape: tuple[int, ...]) -> bool:
+        """Whether the windows cover every element of the padded input exactly once.
+
+        True for a kernel equal to its stride, without dilation, over a padded size that
+        the stride divides: then every element lies in exactly one window.
+        """
+        padded = self.padded_shape(input_shape)[2:]
+        geometry = zip(self.kernel_size, self.stride, self.dilation, padded, strict=True)
+        return all(k == s and d == 1 and n % s == 0 for k, s, d, n in geometry)
+
     def padded_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         pairs = zip(input_shape[2:], self.padding, strict=True)
         return input_shape[:2] + tuple(n + 2 * p for n, p in pairs)
@@ -132,7 +142,9 @@ def max_pool_backward(grad_out: np.ndarray, ctx: MaxPoolContext) -> np.ndarray:
     On a tie the first largest element, in row-major order, takes all of it (as PyTorch).
     """
     check_same_shape("grad_out", grad_out, "output", ctx.output)
-    grad = np.zeros(ctx.padded_input.shape, dtype=grad_out.dtype)
+    # Where the windows tile the input, each element is written once below: no zeros first.
+    new_grad = np.empty if ctx.window.tiles(ctx.input_shape) else np.zeros
+    grad = new_grad(ctx.padded_input.shape, dtype=grad_out.dtype)
     slices = ctx.window.offsets(ctx.output.shape[2:])
     rows = _block_images(len(grad), ctx.padded_input[:1].nbytes)
 
