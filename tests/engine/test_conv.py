@@ -137,7 +137,7 @@ def test_conv1d_batch_of_one_without_bias_matches_torch(dtype):
 @pytest.mark.parametrize("stride", [1, 2])
 def test_one_image_per_chunk_matches_torch(stride, padding_mode, monkeypatch):
     # Chunks of one image, columns rebuilt in backward: the path of large layers.
-    monkeypatch.setitem(CONV_GLOBALS, "CHUNK_BYTES", 1)
+    monkeypatch.setitem(CONV_GLOBALS["chunk_size"].__globals__, "CHUNK_BYTES", 1)
     monkeypatch.setitem(CONV_GLOBALS, "KEEP_COLS_BYTES", 0)
     ours, theirs = pair(
         nn.Conv2d,

@@ -89,6 +89,7 @@ def test_weight_gradient_reads_dy_inside_the_input_gradients_planes(monkeypatch,
     w = rng.standard_normal((4 * groups, 16, *kernel))
     y, ctx = F.conv2d(x, w, groups=groups, **options)
     dy = rng.standard_normal(y.shape)
+    monkeypatch.setattr(conv_backward_module, "input_rows", lambda *args: None)  # dW by x's cols
     views = []
     original = conv_backward_module._rows_inside_planes
     monkeypatch.setattr(
@@ -101,3 +102,40 @@ def test_weight_gradient_reads_dy_inside_the_input_gradients_planes(monkeypatch,
     monkeypatch.setattr(conv_backward_module, "_rows_inside_planes", lambda *args: None)
     _, copied, _ = F.conv_backward(dy, ctx)
     np.testing.assert_allclose(shared, copied, rtol=1e-12, atol=1e-12)
+
+
+SHARES_COLUMNS = {  # whether x's rows fit the forward's planes for each case of CASES
+    "3x3 pad 1": True,
+    "5x5 no padding": False,  # dx's convolution pads dy by 4 a side: wider rows than x's
+    "even kernel, same": True,
+    "dilated": True,
+    "two groups of 16": True,
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_weight_gradient_from_the_input_gradients_columns_matches_x_columns(monkeypatch, case):
+    options = dict(CASES[case])
+    groups = options.pop("groups", 1)
+    kernel = options.pop("kernel_size")
+    kernel = (kernel, kernel) if isinstance(kernel, int) else kernel
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 16 * groups, 8, 30))  # wide: full rows
+    w = rng.standard_normal((4 * groups, 16, *kernel))
+    b = rng.standard_normal(4 * groups)
+    y, ctx = F.conv2d(x, w, b, groups=groups, **options)
+    padding = conv_backward_module._transposed_padding(ctx)
+    assert (conv_backward_module.input_rows(ctx, padding) is not None) == SHARES_COLUMNS[case]
+    assert (ctx.cols is None) == SHARES_COLUMNS[case]  # forward kept no columns it won't need
+    dy = rng.standard_normal(y.shape)
+    shared = F.conv_backward(dy, ctx)
+    monkeypatch.setattr(conv_backward_module, "input_rows", lambda *args: None)
+    for mine, theirs in zip(shared, F.conv_backward(dy, ctx), strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-10, atol=1e-10)
+
+
+def test_weight_gradient_from_shared_columns_matches_torch_in_float32_with_a_bias():
+    ours = nn.Conv2d(32, 8, 3, padding=1, rng=0)
+    theirs = torch.nn.Conv2d(32, 8, 3, padding=1)
+    x = np.random.default_rng(6).standard_normal((4, 32, 6, 20))
+    assert_matches_torch(ours, theirs, x, np.float32)

@@ -140,6 +140,26 @@ def test_convolution_gives_the_same_bits_on_any_number_of_threads(
         np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-5)  # BLAS threads its own
 
 
+def test_weight_gradient_from_shared_columns_gives_the_same_bits_on_any_thread_count(
+    threads, monkeypatch
+):
+    # 32 input channels, 3x3, padding 1: dW comes from dx's columns, summed per run of
+    # chunks; a tiny chunk size makes many chunks for the threads to split.
+    monkeypatch.setitem(conv2d.__globals__["chunk_size"].__globals__, "CHUNK_BYTES", 1)
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((9, 32, 6, 12)).astype(np.float32)
+    w = rng.standard_normal((16, 32, 3, 3)).astype(np.float32)
+    dy = rng.standard_normal((9, 16, 6, 12)).astype(np.float32)
+    results = {}
+    for count in (1, 2, 3):
+        threads(count)
+        results[count] = conv_results(x, w, None, dy, 1, 1)
+    for mine, theirs in zip(results[2][1:3], results[3][1:3], strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    for mine, theirs in zip(results[2][1:3], results[1][1:3], strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-5)
+
+
 def test_linear_gives_the_same_bits_on_any_number_of_threads(threads):
     rng = np.random.default_rng(1)
     x = rng.standard_normal((37, 50)).astype(np.float32)
@@ -258,8 +278,9 @@ def test_a_forked_child_can_use_the_threads(threads):
 def test_the_weight_gradients_partial_sums_stay_few(threads, monkeypatch):
     import tracemalloc
 
-    # conv2d's own globals: pytest's doctests may import a second copy of the module
-    monkeypatch.setitem(conv2d.__globals__, "CHUNK_BYTES", 1)  # one image a chunk: 64 chunks
+    # conv2d's own globals: pytest's doctests may import a second copy of the module.
+    # One image a chunk: 64 chunks.
+    monkeypatch.setitem(conv2d.__globals__["chunk_size"].__globals__, "CHUNK_BYTES", 1)
     threads(2)
     rng = np.random.default_rng(3)
     x = rng.standard_normal((64, 64, 4, 4)).astype(np.float32)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import parallel
 from .._validation import (
     check_choice,
     check_float_array,
@@ -38,10 +37,11 @@ from .._validation import (
     received,
 )
 from ..grad_mode import is_grad_enabled
-from ..parallel import parallel_for
+from ..parallel import parallel_for, segment_length
 from ._shapes import conv_output_size
 from .channel_grid import channel_grid
-from .conv_backward import ConvContext, conv_backward
+from .conv_backward import ConvContext, conv_backward, shares_columns
+from .conv_chunks import chunk_size
 from .conv_pointwise import is_pointwise, pointwise_conv
 from .im2col import ColumnLayout, copy_columns, image_windows
 from .padding import PADDING_MODES, ConvPadding, conv_padding, pad
@@ -52,8 +52,6 @@ __all__ = ["ConvContext", "conv1d", "conv2d", "conv_backward", "conv_padding"]
 IntOrTuple = int | tuple[int, ...]
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
 WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
-CHUNK_BYTES = 2 << 20  # columns of one chunk of the batch: small enough to stay in cache
-CHUNKS_MULTIPLE = 4  # the batch is cut into a multiple of this many equal chunks
 KEEP_COLS_BYTES = 24 << 20  # up to this size forward keeps all columns for backward
 
 
@@ -180,13 +178,20 @@ def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode
 
 
 def _forward(
-    x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, for_backward=True
-):
+    x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, for_backward=True,
+    on_columns=None,
+):  # fmt: skip
     """Convolve checked 2-D arguments.
 
     Returns the output, the layout, the input planes, the images per chunk and all the
     columns when a backward will want them (``for_backward`` and gradients on) and they
     are small enough to keep (else None).
+
+    ``on_columns(start, cols, segment)``, when given, sees each chunk's columns ``(n, G,
+    K_g, positions)`` of images ``start:start + n`` while they are in cache. The chunks
+    fall in :func:`~cnnlab.parallel.segment_length` runs numbered by ``segment``; a
+    thread works on whole runs only, so a sum kept per run needs no lock and adds up in
+    the same order on any number of threads.
     """
     (batch, channels), c_out = x.shape[:2], weight.shape[0]
     padded = tuple(n + b + a for n, (b, a) in zip(x.shape[2:], pairs, strict=True))
@@ -198,9 +203,10 @@ def _forward(
     rows_per_group = w_groups.shape[2]
     per_image = rows_per_group * groups * layout.positions  # column elements per image
     work = c_out * batch * per_image // groups  # multiply-adds
-    chunk = _chunk_size(batch, per_image * x.itemsize, work)
+    chunk = chunk_size(batch, per_image * x.itemsize, work)
     keep = for_backward and is_grad_enabled()
     keep = keep and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
+    keep = keep and not shares_columns(layout, pairs, padding_mode, channels // groups)
     kept = workspace.get("cols", batch * per_image, x.dtype) if keep else None
     y = np.empty((batch, c_out) + layout.output_shape, x.dtype)
     bias_grid = None if bias is None else channel_grid(bias, layout.output_shape)
@@ -228,56 +234,25 @@ def _forward(
                 np.matmul(w_groups, cols, out=out_rows)
                 if bias_grid is not None:
                     np.add(y[start:end], bias_grid, out=y[start:end])
+            if on_columns is not None:
+                on_columns(start, cols, start // (chunk * per_segment))
 
-    parallel_for(convolve_images, batch, chunk, work=work)
+    per_segment = segment_length(-(-batch // chunk)) if on_columns is not None else 1
+    parallel_for(convolve_images, batch, chunk * per_segment, work=work)
     return y, layout, planes, chunk, kept
 
 
-def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace):
+def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace, on_columns=None):
     """Zero-padded 2-D convolution of already checked arguments, with nothing kept.
 
     Returns the output, the layout and the padded input planes (in ``workspace``).
+    ``on_columns`` is as for ``_forward``.
     """
     y, layout, planes, _, _ = _forward(
-        x, weight, None, stride, pairs, dilation, groups, "zeros", workspace, for_backward=False
-    )
+        x, weight, None, stride, pairs, dilation, groups, "zeros", workspace, for_backward=False,
+        on_columns=on_columns,
+    )  # fmt: skip
     return y, layout, planes
-
-
-def _chunk_size(batch: int, image_bytes: int, work: int) -> int:
-    """Images per chunk: columns of at most ``CHUNK_BYTES``, in equal chunks where it pays.
-
-    A job big enough to be split between threads (``work`` multiply-adds) is cut into
-    equal chunks that number a multiple of ``CHUNKS_MULTIPLE`` (see :func:`_equal_count`),
-    so that two or four threads get equal shares: 11 chunks of 6 images would give one
-    thread 30 images and the other 34. The cut depends only on the shapes, not on the
-    thread count, and so neither do the sums over chunks (the weight gradient).
-
-    >>> big = 10**9
-    >>> _chunk_size(64, 90_000, big), _chunk_size(64, 90_000, 0), _chunk_size(64, 331_776, big)
-    (16, 22, 4)
-    >>> _chunk_size(64, 1_300_000, big)  # never more than CHUNK_BYTES (2 MiB) of columns
-    1
-    """
-    largest = max(1, CHUNK_BYTES // image_bytes)  # images in CHUNK_BYTES, at least one
-    count = -(-batch // largest)
-    if work >= 2 * parallel.MIN_PART_WORK:
-        count = _equal_count(batch, count)
-    return -(-batch // min(batch, count))
-
-
-def _equal_count(batch: int, count: int) -> int:
-    """The fewest chunks, at least ``count``, in a multiple of ``CHUNKS_MULTIPLE`` that
-    cut ``batch`` exactly; without such a number, ``count`` rounded up to the multiple.
-
-    >>> _equal_count(64, 11), _equal_count(64, 22), _equal_count(50, 11)
-    (16, 32, 12)
-    """
-    multiple = -(-count // CHUNKS_MULTIPLE) * CHUNKS_MULTIPLE
-    for candidate in range(multiple, batch + 1, CHUNKS_MULTIPLE):
-        if batch % candidate == 0:
-            return candidate
-    return multiple
 
 
 def _rows_to_image(

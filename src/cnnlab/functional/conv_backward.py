@@ -23,6 +23,7 @@ from .._validation import check_same_shape
 from ..parallel import parallel_for, segment_length
 from .conv_col2im import Col2imInputGradient, image_to_rows
 from .conv_pointwise import PointwiseContext, pointwise_backward
+from .conv_shared_columns import SharedColumnsWeightGradient, input_rows, rows_start
 from .im2col import ColumnLayout, copy_columns, image_windows
 from .workspace import Workspace
 
@@ -86,6 +87,12 @@ def conv_backward(
     transposed_padding = _transposed_padding(ctx) if input_grad else None
     grad_input = Col2imInputGradient(ctx, chunk) if input_grad and not transposed_padding else None
     grad_rows = None  # dy as the forward's rows, when the input gradient's planes hold them
+    x_rows = input_rows(ctx, transposed_padding) if transposed_padding else None
+    if x_rows is not None:  # dW from the input gradient's own columns
+        shared = SharedColumnsWeightGradient(ctx, x_rows)
+        grad_x, _, _ = _input_gradient_by_convolution(grad_out, ctx, transposed_padding, shared)
+        grad_bias = grad_out.sum(axis=(0, 2, 3)) if ctx.has_bias else None
+        return _in_input_form(grad_x, shared.result(), grad_bias, ctx)
     if transposed_padding:
         grad_x, grad_layout, grad_planes = _input_gradient_by_convolution(
             grad_out, ctx, transposed_padding
@@ -130,6 +137,11 @@ def conv_backward(
     grad_input = None if grad_input is None else grad_input.result()
     if transposed_padding:
         grad_input = grad_x
+    return _in_input_form(grad_input, grad_weight, grad_bias, ctx)
+
+
+def _in_input_form(grad_input, grad_weight, grad_bias, ctx: ConvContext):
+    """The gradients, with the 2-D form of a 1-D convolution's taken back to 1-D."""
     if len(ctx.input_shape) == 3:
         grad_weight = grad_weight[:, :, 0]
         grad_input = None if grad_input is None else grad_input[:, :, 0]
@@ -137,6 +149,13 @@ def conv_backward(
 
 
 def _transposed_padding(ctx: ConvContext) -> tuple[tuple[int, int], ...] | None:
+    """:func:`transposed_padding` of a forward call's context."""
+    return transposed_padding(ctx.layout, ctx.padding, ctx.padding_mode, ctx.weight.shape[1])
+
+
+def transposed_padding(
+    layout: ColumnLayout, padding, padding_mode: str, group_channels: int
+) -> tuple[tuple[int, int], ...] | None:
     """Padding of the convolution of ``dy`` that gives ``dx``, or None where there is none.
 
     With stride 1 and zero padding, ``dx`` is ``dy`` convolved with the kernel flipped in
@@ -146,13 +165,14 @@ def _transposed_padding(ctx: ConvContext) -> tuple[tuple[int, int], ...] | None:
     ``KH * KW`` times the input gradient). Padding wider than the kernel's reach has no
     such form. With few input channels per group the convolution's matrix product is too
     thin to pay (LeNet-5's 6 -> 16 layer is faster through col2im), so they keep col2im.
+    ``padding`` is the forward's ``(before, after)`` per axis; ``group_channels`` its
+    input channels per group.
     """
-    layout = ctx.layout
-    few_channels = ctx.weight.shape[1] < TRANSPOSED_MIN_CHANNELS
-    if layout.stride != (1, 1) or ctx.padding_mode != "zeros" or few_channels:
+    few_channels = group_channels < TRANSPOSED_MIN_CHANNELS
+    if layout.stride != (1, 1) or padding_mode != "zeros" or few_channels:
         return None
     pads = []
-    geometry = zip(ctx.padding, layout.kernel_size, layout.dilation, strict=True)
+    geometry = zip(padding, layout.kernel_size, layout.dilation, strict=True)
     for (before, after), kernel, dilation in geometry:
         reach = dilation * (kernel - 1)
         if before > reach or after > reach:
@@ -161,12 +181,22 @@ def _transposed_padding(ctx: ConvContext) -> tuple[tuple[int, int], ...] | None:
     return tuple(pads)
 
 
+def shares_columns(layout: ColumnLayout, padding, padding_mode: str, group_channels: int) -> bool:
+    """Whether backward takes ``dW`` from ``dx``'s columns, so forward need not keep its own.
+
+    Arguments as :func:`transposed_padding`; see :mod:`~cnnlab.functional.conv_shared_columns`.
+    """
+    grad_padding = transposed_padding(layout, padding, padding_mode, group_channels)
+    return grad_padding is not None and rows_start(layout, padding, grad_padding) is not None
+
+
 def _input_gradient_by_convolution(
-    grad_out: np.ndarray, ctx: ConvContext, padding: tuple[tuple[int, int], ...]
+    grad_out: np.ndarray, ctx: ConvContext, padding: tuple[tuple[int, int], ...], on_columns=None
 ) -> tuple[np.ndarray, ColumnLayout, np.ndarray]:
     """``dx`` as the convolution of ``dy`` ``(N, C_out, H_out, W_out)``; see above.
 
-    Returns ``dx``, and the layout and planes of the padded ``dy``.
+    Returns ``dx``, and the layout and planes of the padded ``dy``. ``on_columns`` sees
+    the columns of each chunk (see :mod:`~cnnlab.functional.conv_shared_columns`).
     """
     from .conv import convolve_checked  # conv.py imports this module
 
@@ -177,7 +207,7 @@ def _input_gradient_by_convolution(
     workspace = ctx.workspace.child("input_grad")
     return convolve_checked(
         grad_out, np.ascontiguousarray(swapped), (1, 1), padding, ctx.layout.dilation, groups,
-        workspace,
+        workspace, on_columns,
     )  # fmt: skip
 
 
