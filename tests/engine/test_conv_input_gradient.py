@@ -48,12 +48,17 @@ def test_input_gradient_by_convolution_matches_finite_differences(case):
     check_gradients(layer, np.random.default_rng(0).standard_normal((1, 16, 5, 6)))
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_convolution_and_col2im_give_the_same_input_gradient(monkeypatch, case):
+def split_case(case):
+    """A case of CASES as (groups, (KH, KW), the remaining conv2d options)."""
     options = dict(CASES[case])
     groups = options.pop("groups", 1)
     kernel = options.pop("kernel_size")
-    kernel = (kernel, kernel) if isinstance(kernel, int) else kernel
+    return groups, (kernel, kernel) if isinstance(kernel, int) else kernel, options
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_convolution_and_col2im_give_the_same_input_gradient(monkeypatch, case):
+    groups, kernel, options = split_case(case)
     rng = np.random.default_rng(3)
     x = rng.standard_normal((2, 16 * groups, 8, 9))
     w = rng.standard_normal((4 * groups, 16, *kernel))
@@ -115,10 +120,7 @@ SHARES_COLUMNS = {  # whether x's rows fit the forward's planes for each case of
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_weight_gradient_from_the_input_gradients_columns_matches_x_columns(monkeypatch, case):
-    options = dict(CASES[case])
-    groups = options.pop("groups", 1)
-    kernel = options.pop("kernel_size")
-    kernel = (kernel, kernel) if isinstance(kernel, int) else kernel
+    groups, kernel, options = split_case(case)
     rng = np.random.default_rng(5)
     x = rng.standard_normal((3, 16 * groups, 8, 30))  # wide: full rows
     w = rng.standard_normal((4 * groups, 16, *kernel))

@@ -19,6 +19,14 @@ from .activations import (
     tanh,
     tanh_backward,
 )
+from .avg_pooling import (
+    avg_pool,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool_backward,
+    global_avg_pool,
+    global_avg_pool_backward,
+)
 from .conv import ConvContext, conv1d, conv2d, conv_backward
 from .dropout import dropout, dropout_backward, dropout_mask
 from .im2col import ColumnLayout, col2im, im2col
@@ -39,17 +47,5 @@ from .normalization import (
     update_running_stats,
 )
 from .padding import PADDING_MODES, conv_padding, pad, pad_backward
-from .pooling import (
-    PoolWindow,
-    avg_pool,
-    avg_pool1d,
-    avg_pool2d,
-    avg_pool_backward,
-    global_avg_pool,
-    global_avg_pool_backward,
-    max_pool,
-    max_pool1d,
-    max_pool2d,
-    max_pool_backward,
-)
+from .pooling import PoolWindow, max_pool, max_pool1d, max_pool2d, max_pool_backward
 from .workspace import Workspace

@@ -9,17 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_float_array, received
-from ..functional.pooling import (
-    LAYOUTS,
-    IntOrTuple,
-    PoolWindow,
+from ..functional.avg_pooling import (
     avg_pool,
     avg_pool_backward,
     global_avg_pool,
     global_avg_pool_backward,
-    max_pool,
-    max_pool_backward,
 )
+from ..functional.pooling import LAYOUTS, IntOrTuple, PoolWindow, max_pool, max_pool_backward
 from .module import Module
 
 
