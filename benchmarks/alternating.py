@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 PAUSE_SECONDS = 0.5  # lets the other framework's spinning threads go to sleep
 WARMUP_SECONDS = 0.25  # then each block warms up for at least this long
+BLOCK_SECONDS = 0.5  # and times calls for at least this long (more calls of a fast step)
 
 
 def alternate(
@@ -32,13 +33,32 @@ def alternate(
     rounds: int = 3,
     warmup: int = 1,
 ) -> tuple[list[float], list[float]]:
-    """Milliseconds of about ``runs`` calls each of ``first`` and ``second``, block by block.
+    """Milliseconds of at least ``runs`` calls each of ``first`` and ``second``, by blocks.
 
-    Each block warms up with at least ``warmup`` calls and ``WARMUP_SECONDS``.
+    All rounds of :func:`alternate_rounds` together.
     """
-    times: tuple[list[float], list[float]] = ([], [])
+    by_round = alternate_rounds(first, second, runs, rounds, warmup)
+    return tuple([t for times in by_round for t in times[i]] for i in (0, 1))  # type: ignore[return-value]
+
+
+def alternate_rounds(
+    first: Callable[[], object],
+    second: Callable[[], object],
+    runs: int,
+    rounds: int = 3,
+    warmup: int = 1,
+) -> list[tuple[list[float], list[float]]]:
+    """Each round's milliseconds of ``first``'s calls and then ``second``'s.
+
+    In each round each runs one block: a pause, a warm-up of at least ``warmup`` calls
+    and ``WARMUP_SECONDS``, then at least ``runs / rounds`` timed calls and
+    ``BLOCK_SECONDS``: a step of a few milliseconds gets many calls, so that a moment's
+    drift of the machine weighs less on its median.
+    """
     per_round = -(-runs // rounds)
+    by_round = []
     for _ in range(rounds):
+        times: tuple[list[float], list[float]] = ([], [])
         for run, record in zip((first, second), times, strict=True):
             time.sleep(PAUSE_SECONDS)
             warm_until = time.perf_counter() + WARMUP_SECONDS
@@ -46,22 +66,22 @@ def alternate(
             while calls < warmup or time.perf_counter() < warm_until:
                 run()
                 calls += 1
-            for _ in range(per_round):
+            block_until = time.perf_counter() + BLOCK_SECONDS
+            calls = 0
+            while calls < per_round or time.perf_counter() < block_until:
                 start = time.perf_counter()
                 run()
                 record.append((time.perf_counter() - start) * 1e3)
-    return times
+                calls += 1
+        by_round.append(times)
+    return by_round
 
 
-def round_ratios(first: list[float], second: list[float], rounds: int) -> list[float]:
-    """Each round's median time of ``first`` over that of ``second`` (from :func:`alternate`).
+def round_ratios(by_round: list[tuple[list[float], list[float]]]) -> list[float]:
+    """Each round's median time of ``first`` over that of ``second`` (from
+    :func:`alternate_rounds`).
 
-    >>> round_ratios([2, 2, 3, 3], [1, 1, 1, 1], rounds=2)
+    >>> round_ratios([([2, 2], [1, 1]), ([3, 3, 3], [1, 1])])
     [2.0, 3.0]
     """
-    per_round = len(first) // rounds
-    return [
-        statistics.median(first[r * per_round : (r + 1) * per_round])
-        / statistics.median(second[r * per_round : (r + 1) * per_round])
-        for r in range(rounds)
-    ]
+    return [statistics.median(a) / statistics.median(b) for a, b in by_round]

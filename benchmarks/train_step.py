@@ -4,7 +4,8 @@ Batch 64: LeNet-5 on 1x28x28 and the small VGG on 3x32x32. Both frameworks run i
 process with the same thread count (torch is set to ``cnnlab.get_num_threads()``), on the
 same data; the script prints the median milliseconds per step, the cnnlab/torch ratio
 (with the lowest and highest ratio of the five rounds, which shows the machine's drift),
-and the peak memory each step allocates (cnnlab: tracemalloc, which sees NumPy's
+the steps timed (at least ``--steps``, and at least 0.5 s of them per round: more for a
+fast network), and the peak memory each step allocates (cnnlab: tracemalloc, which sees NumPy's
 buffers; torch: its CPU allocator is not visible to tracemalloc, so the resident-set
 growth is reported instead).
 
@@ -21,7 +22,7 @@ import tracemalloc
 import numpy as np
 
 import cnnlab.models
-from alternating import alternate, round_ratios  # benchmarks/alternating.py, beside this
+from alternating import BLOCK_SECONDS, alternate_rounds, round_ratios  # beside this file
 from cnnlab import nn, optim
 
 ROUNDS = 5
@@ -78,12 +79,12 @@ def main() -> None:
     threads = cnnlab.get_num_threads()
     torch.set_num_threads(threads)
     print(
-        f"threads: {threads} (cnnlab and torch), batch {args.batch_size}, "
-        f"median of {args.steps} steps"
+        f"threads: {threads} (cnnlab and torch), batch {args.batch_size}; medians over "
+        f"{ROUNDS} rounds of at least {-(-args.steps // ROUNDS)} steps and {BLOCK_SECONDS} s each"
     )
     print(
         f"{'network':<10} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} {'rounds':>11} "
-        f"{'cnnlab peak MB':>15} {'torch RSS growth MB':>20}"
+        f"{'steps':>9} {'cnnlab peak MB':>15} {'torch RSS growth MB':>20}"
     )
     for name, (build, shape) in NETWORKS.items():
         compare(name, build, shape, args.batch_size, args.steps)
@@ -118,9 +119,11 @@ def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: in
 
     cnnlab_step()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    times = alternate(cnnlab_step, torch_step, steps, rounds=ROUNDS, warmup=2)
-    ours, theirs = map(statistics.median, times)
-    ratios = round_ratios(*times, rounds=ROUNDS)
+    by_round = alternate_rounds(cnnlab_step, torch_step, steps, rounds=ROUNDS, warmup=2)
+    ours, theirs = ([t for times in by_round for t in times[i]] for i in (0, 1))
+    counts = len(ours), len(theirs)
+    ours, theirs = statistics.median(ours), statistics.median(theirs)
+    ratios = round_ratios(by_round)
     torch_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
 
     tracemalloc.start()
@@ -129,7 +132,8 @@ def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: in
     tracemalloc.stop()
     print(
         f"{name:<10} {ours:>10.2f} {theirs:>9.2f} {ours / theirs:>6.2f} "
-        f"{min(ratios):>5.2f}-{max(ratios):<5.2f} {peak:>15.1f} {torch_growth:>20.1f}"
+        f"{min(ratios):>5.2f}-{max(ratios):<5.2f} {counts[0]:>4}/{counts[1]:<4} "
+        f"{peak:>15.1f} {torch_growth:>20.1f}"
     )
 
 
