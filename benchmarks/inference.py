@@ -39,7 +39,10 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(cnnlab.get_num_threads())
-    print(f"threads: {torch.get_num_threads()} (cnnlab and torch), median of {args.repeats} runs")
+    print(
+        f"threads: {torch.get_num_threads()} (cnnlab and torch), median of at least "
+        f"{args.repeats} runs (and of at least 0.5 s of runs a round)"
+    )
     print(f"{'model':<17} {'batch':>5} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} "
           f"{'cnnlab peak MB':>15}")  # fmt: skip
     for name, build_torch in TORCH_BUILDS.items():
