@@ -77,38 +77,6 @@ def test_padding_wider_than_the_kernel_keeps_col2im():
     assert conv_backward_module._transposed_padding(ctx) is None
 
 
-SAME_PADDING = {  # widths where the padded dy is as wide as the forward's full rows
-    "3x3 pad 1": dict(kernel=(3, 3), padding=1),
-    "5x5 pad 2": dict(kernel=(5, 5), padding=2),
-    "two groups of 16": dict(kernel=(3, 3), padding=1, groups=2),
-}
-
-
-@pytest.mark.parametrize("case", list(SAME_PADDING))
-def test_weight_gradient_reads_dy_inside_the_input_gradients_planes(monkeypatch, case):
-    options = dict(SAME_PADDING[case])
-    groups = options.pop("groups", 1)
-    kernel = options.pop("kernel")
-    rng = np.random.default_rng(4)
-    x = rng.standard_normal((3, 16 * groups, 9, 30))  # wide: full rows
-    w = rng.standard_normal((4 * groups, 16, *kernel))
-    y, ctx = F.conv2d(x, w, groups=groups, **options)
-    dy = rng.standard_normal(y.shape)
-    monkeypatch.setattr(conv_backward_module, "input_rows", lambda *args: None)  # dW by x's cols
-    views = []
-    original = conv_backward_module._rows_inside_planes
-    monkeypatch.setattr(
-        conv_backward_module,
-        "_rows_inside_planes",
-        lambda *args: views.append(original(*args)) or views[-1],
-    )
-    _, shared, _ = F.conv_backward(dy, ctx)
-    assert views[0] is not None  # dy was not copied for the weight gradient
-    monkeypatch.setattr(conv_backward_module, "_rows_inside_planes", lambda *args: None)
-    _, copied, _ = F.conv_backward(dy, ctx)
-    np.testing.assert_allclose(shared, copied, rtol=1e-12, atol=1e-12)
-
-
 SHARES_COLUMNS = {  # whether x's rows fit the forward's planes for each case of CASES
     "3x3 pad 1": True,
     "5x5 no padding": False,  # dx's convolution pads dy by 4 a side: wider rows than x's

@@ -16,8 +16,10 @@ independent groups: the products are batched over images and groups. 1-D convolu
 
 The batch runs in chunks whose columns fit in cache, so the matrix products read them
 while they are hot. Forward keeps all the columns for backward when they take at most
-``KEEP_COLS_BYTES`` (nothing is kept under ``no_grad()``); above that, backward rebuilds
-each chunk's columns, in cache, from the padded input kept in the context. With two
+``KEEP_COLS_BYTES`` (nothing is kept under ``no_grad()``, nor where backward takes the
+weight gradient from the input gradient's columns: :mod:`.conv_shared_columns`); above
+that, backward rebuilds each chunk's columns, in cache, from the padded input kept in
+the context. With two
 threads, rebuilding the small VGG's big layers' columns (21 to 80 MB) was faster than
 writing them out to memory and reading them back. Big scratch arrays come from a
 :class:`~cnnlab.functional.workspace.Workspace` that a layer reuses from step to step.
@@ -211,6 +213,7 @@ def _forward(
     y = np.empty((batch, c_out) + layout.output_shape, x.dtype)
     bias_grid = None if bias is None else channel_grid(bias, layout.output_shape)
     windows = image_windows(planes, layout)
+    per_segment = segment_length(-(-batch // chunk)) if on_columns is not None else 1
 
     def convolve_images(first: int, stop: int, part: int) -> None:
         """Pad, im2col and multiply images ``first:stop``, chunk by chunk."""
@@ -237,22 +240,19 @@ def _forward(
             if on_columns is not None:
                 on_columns(start, cols, start // (chunk * per_segment))
 
-    per_segment = segment_length(-(-batch // chunk)) if on_columns is not None else 1
-    parallel_for(convolve_images, batch, chunk * per_segment, work=work)
+    parallel_for(convolve_images, batch, chunk * per_segment, work=work)  # whole segments
     return y, layout, planes, chunk, kept
 
 
 def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace, on_columns=None):
     """Zero-padded 2-D convolution of already checked arguments, with nothing kept.
 
-    Returns the output, the layout and the padded input planes (in ``workspace``).
-    ``on_columns`` is as for ``_forward``.
+    Returns the output; ``on_columns`` is as for ``_forward``.
     """
-    y, layout, planes, _, _ = _forward(
+    return _forward(
         x, weight, None, stride, pairs, dilation, groups, "zeros", workspace, for_backward=False,
         on_columns=on_columns,
-    )  # fmt: skip
-    return y, layout, planes
+    )[0]  # fmt: skip
 
 
 def _rows_to_image(

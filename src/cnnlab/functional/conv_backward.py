@@ -9,8 +9,10 @@ Chunk by chunk, as in the forward pass (:mod:`cnnlab.functional.conv`)::
 forward pass when it kept them, else they are rebuilt from the padded input.
 
 With stride 1, zero padding and 16 or more input channels per group, ``dx`` is instead
-the forward convolution of ``dy`` with the flipped, channel-swapped kernel (no col2im);
-1x1 unpadded convolutions have their own module, :mod:`~cnnlab.functional.conv_pointwise`.
+the forward convolution of ``dy`` with the flipped, channel-swapped kernel (no col2im),
+and where ``x`` fits that convolution's rows, ``dW`` comes from its columns too
+(:mod:`~cnnlab.functional.conv_shared_columns`); 1x1 unpadded convolutions have their own
+module, :mod:`~cnnlab.functional.conv_pointwise`.
 """
 
 from __future__ import annotations
@@ -75,6 +77,13 @@ def conv_backward(
     expected = (batch, c_out) + ((out_h, out_w) if len(ctx.input_shape) == 4 else (out_w,))
     _check_grad_shape(grad_out, expected)
     grad_out = np.asarray(grad_out, dtype=dtype).reshape(batch, c_out, out_h, out_w)
+    transposed_padding = _transposed_padding(ctx) if input_grad else None
+    x_rows = input_rows(ctx, transposed_padding) if transposed_padding else None
+    if x_rows is not None:  # dW from the input gradient's own columns
+        shared = SharedColumnsWeightGradient(ctx, x_rows)
+        grad_x = _input_gradient_by_convolution(grad_out, ctx, transposed_padding, shared)
+        grad_bias = grad_out.sum(axis=(0, 2, 3)) if ctx.has_bias else None
+        return _in_input_form(grad_x, shared.result(), grad_bias, ctx)
     w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
     k_total = w_groups.shape[2] * groups  # C_in * KH * KW
     chunk = ctx.chunk
@@ -84,20 +93,9 @@ def conv_backward(
     segments = -(-chunks // per_segment)
     grad_w_parts = np.zeros((segments,) + w_groups.transpose(0, 2, 1).shape, dtype)  # dW.T
     grad_b_parts = np.zeros((segments, c_out), dtype)  # db of each segment
-    transposed_padding = _transposed_padding(ctx) if input_grad else None
     grad_input = Col2imInputGradient(ctx, chunk) if input_grad and not transposed_padding else None
-    grad_rows = None  # dy as the forward's rows, when the input gradient's planes hold them
-    x_rows = input_rows(ctx, transposed_padding) if transposed_padding else None
-    if x_rows is not None:  # dW from the input gradient's own columns
-        shared = SharedColumnsWeightGradient(ctx, x_rows)
-        grad_x, _, _ = _input_gradient_by_convolution(grad_out, ctx, transposed_padding, shared)
-        grad_bias = grad_out.sum(axis=(0, 2, 3)) if ctx.has_bias else None
-        return _in_input_form(grad_x, shared.result(), grad_bias, ctx)
-    if transposed_padding:
-        grad_x, grad_layout, grad_planes = _input_gradient_by_convolution(
-            grad_out, ctx, transposed_padding
-        )
-        grad_rows = _rows_inside_planes(grad_planes, grad_layout, layout, transposed_padding)
+    if transposed_padding:  # dx by convolution, dW from x's columns (the rows do not fit)
+        grad_x = _input_gradient_by_convolution(grad_out, ctx, transposed_padding)
 
     windows = image_windows(ctx.planes, layout) if ctx.cols is None else None
 
@@ -105,7 +103,7 @@ def conv_backward(
         """Weight gradient of each chunk of images ``first:stop`` (and col2im's dx)."""
         get, rows_size = ctx.workspace.get, c_out * chunk * layout.positions
         cols_buffer = get(f"cols.{part}", per_image * chunk, dtype) if ctx.cols is None else None
-        rows_buffer = get(f"rows.{part}", rows_size, dtype) if grad_rows is None else None
+        rows_buffer = get(f"rows.{part}", rows_size, dtype)
         rows_t_buffer = get(f"rows_t.{part}", rows_size, dtype) if grad_input is not None else None
         for start in range(first, stop, chunk):
             part_images, images = slice(start, start + chunk), min(chunk, stop - start)
@@ -114,10 +112,7 @@ def conv_backward(
             else:  # kept by forward
                 cols = ctx.cols[start * per_image : (start + images) * per_image]
             cols = cols.reshape(images, groups, w_groups.shape[2], -1)  # (n, G, K_g, positions)
-            if grad_rows is None:
-                rows = _image_rows(grad_out[part_images], layout, rows_buffer)
-            else:
-                rows = grad_rows[part_images]  # (n, C_out, positions)
+            rows = _image_rows(grad_out[part_images], layout, rows_buffer)  # (n, C_out, pos.)
             segment = start // (chunk * per_segment)
             if ctx.has_bias:  # (thrown-away columns are zero)
                 grad_b_parts[segment] += rows.sum(axis=(0, 2))
@@ -192,11 +187,11 @@ def shares_columns(layout: ColumnLayout, padding, padding_mode: str, group_chann
 
 def _input_gradient_by_convolution(
     grad_out: np.ndarray, ctx: ConvContext, padding: tuple[tuple[int, int], ...], on_columns=None
-) -> tuple[np.ndarray, ColumnLayout, np.ndarray]:
+) -> np.ndarray:
     """``dx`` as the convolution of ``dy`` ``(N, C_out, H_out, W_out)``; see above.
 
-    Returns ``dx``, and the layout and planes of the padded ``dy``. ``on_columns`` sees
-    the columns of each chunk (see :mod:`~cnnlab.functional.conv_shared_columns`).
+    ``on_columns`` sees the columns of each chunk (see
+    :mod:`~cnnlab.functional.conv_shared_columns`).
     """
     from .conv import convolve_checked  # conv.py imports this module
 
@@ -209,27 +204,6 @@ def _input_gradient_by_convolution(
         grad_out, np.ascontiguousarray(swapped), (1, 1), padding, ctx.layout.dilation, groups,
         workspace, on_columns,
     )  # fmt: skip
-
-
-def _rows_inside_planes(
-    planes: np.ndarray, planes_layout: ColumnLayout, layout: ColumnLayout, padding
-) -> np.ndarray | None:
-    """``dy`` as the forward's rows ``(N, C_out, H_out * row_width)``: a view of its planes.
-
-    ``planes`` hold ``dy`` zero-padded by ``padding`` for the input gradient's
-    convolution. With "same" padding their width is the forward's full-row width, so
-    read from ``dy``'s first element on, each row of ``dy`` is followed by zeros (right
-    and then left padding) exactly where the forward's thrown-away columns are: the
-    weight gradient needs no copy of ``dy``. None where the widths differ.
-    """
-    (top, _), (left, _) = padding
-    width = planes_layout.padded_shape[1]
-    start = top * width + left
-    if not layout.full_rows or layout.row_width != width:
-        return None
-    if start + layout.positions > planes.shape[2]:
-        return None
-    return planes[:, :, start : start + layout.positions]
 
 
 def _check_grad_shape(grad_out, expected: tuple[int, ...]) -> None:
