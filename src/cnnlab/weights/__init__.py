@@ -7,7 +7,8 @@ KNOWN_WEIGHTS   torchvision's ResNet / ResNeXt ImageNet files: URL, hash prefix,
 fetch_weights   a known file from the cache, downloaded and checked when missing
 """
 
-from .pth import UnsafeCheckpointError, load_pth
+from .errors import UnsafeCheckpointError, WeightsFileError
+from .pth import load_pth
 from .state import load_state, load_state_into
 from .zoo import KNOWN_WEIGHTS, KnownWeights, fetch_weights, known_weights, weights_path
 
@@ -15,6 +16,7 @@ __all__ = [
     "KNOWN_WEIGHTS",
     "KnownWeights",
     "UnsafeCheckpointError",
+    "WeightsFileError",
     "fetch_weights",
     "known_weights",
     "load_pth",

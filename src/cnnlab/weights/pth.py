@@ -1,25 +1,35 @@
 """Reading PyTorch ``.pth`` checkpoints without torch and without running pickle code.
 
-A ``.pth`` file written by ``torch.save`` is a zip archive: ``<name>/data.pkl`` is a
-pickle of the state dict in which every tensor is a call to
+A ``.pth`` file written by ``torch.save`` is a zip archive of uncompressed records:
+``<name>/data.pkl`` is a pickle of the state dict in which every tensor is a call to
 ``torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...)`` and every storage
 a *persistent id* ``("storage", torch.FloatStorage, key, location, numel)`` whose bytes
 are the record ``<name>/data/<key>``. A pickle may name any importable function, so
-unpickling an untrusted file can run any code. Here a restricted unpickler accepts only
-the few names a state dict needs, each mapped to a stand-in that builds NumPy arrays;
-any other name is refused before anything runs.
+unpickling an untrusted file can run any code; here :func:`~.unpickle.unpickle` interprets
+the pickle itself and calls only the stand-ins made for this one load (below), so nothing
+from the file runs and nothing it does outlives the load.
+
+The file may be crafted, so what it can make the loader allocate is bounded by what it
+holds: records must be stored uncompressed (as torch writes them) and fit in the file;
+each storage's declared element count must match its record's bytes; a tensor must lie
+inside its storage, and all tensors together may repeat their storages' bytes at most
+``COPY_FACTOR`` times (views and tied weights share a storage), plus ``COPY_SLACK``.
+Every way the file can be damaged ends in a one-line :class:`WeightsFileError`.
 """
 
 from __future__ import annotations
 
 import collections
-import io
-import pickle
+import math
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .errors import UnsafeCheckpointError, WeightsFileError, one_line, short_repr
+from .unpickle import Global, unpickle
 
 # torch's storage type names and the NumPy dtype of their elements.
 STORAGE_DTYPES = {
@@ -35,104 +45,34 @@ STORAGE_DTYPES = {
     "BoolStorage": "?",
 }
 STATE_KEYS = ("state_dict", "model_state_dict", "model")
+COPY_FACTOR = 4
+COPY_SLACK = 1 << 20  # bytes
+LONGEST_LAYOUT = 2**62  # a size, stride or offset beyond this is no tensor's
+LEGACY_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04")
 
 
-class UnsafeCheckpointError(ValueError):
-    """A checkpoint's pickle names a function that a state dict does not need."""
+@dataclass(frozen=True)
+class StorageType:
+    """The stand-in for ``torch.FloatStorage`` and its kin: a name and a dtype code."""
+
+    name: str
+    code: str
+
+    @property
+    def itemsize(self) -> int:
+        return 2 if self.code == "bf16" else np.dtype(self.code).itemsize
 
 
-class _StorageType:
-    def __init__(self, name: str) -> None:
-        self.name = name
+STORAGE_TYPES = {("torch", name): StorageType(name, code) for name, code in STORAGE_DTYPES.items()}
 
 
 class _Storage:
-    """The flat element array of one torch storage."""
+    """The flat elements of one storage, as this load decoded them."""
+
+    __slots__ = ("data",)
 
     def __init__(self, data: np.ndarray) -> None:
         self.data = data
-
-
-def _rebuild_tensor(storage, storage_offset, size, stride, *_ignored) -> np.ndarray:
-    """``torch._utils._rebuild_tensor_v2`` as a copy out of a NumPy storage, bounds checked."""
-    if not isinstance(storage, _Storage):
-        raise UnsafeCheckpointError("A tensor in the checkpoint is not built from a storage.")
-    size, stride = tuple(size), tuple(stride)
-    values = (storage_offset, *size, *stride)
-    if len(size) != len(stride) or not all(type(v) is int and v >= 0 for v in values):
-        raise ValueError(
-            f"A tensor in the checkpoint has a bad layout: size={size}, stride={stride}."
-        )
-    data = storage.data
-    last = storage_offset + sum((n - 1) * s for n, s in zip(size, stride, strict=True))
-    if 0 not in size and last >= data.size:
-        raise ValueError(
-            f"A tensor in the checkpoint reaches past its storage: size={size}, stride={stride}, "
-            f"offset={storage_offset}, storage of {data.size} elements."
-        )
-    if 0 in size:
-        return np.zeros(size, dtype=data.dtype)
-    view = np.lib.stride_tricks.as_strided(
-        data[storage_offset:],
-        shape=size,
-        strides=tuple(s * data.itemsize for s in stride),
-        writeable=False,
-    )
-    return np.array(view, order="C")
-
-
-def _rebuild_parameter(data, requires_grad=False, backward_hooks=None, *_ignored) -> np.ndarray:
-    return data
-
-
-_ALLOWED = {
-    ("collections", "OrderedDict"): collections.OrderedDict,
-    ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
-    ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
-    **{("torch", name): _StorageType(name) for name in STORAGE_DTYPES},
-}
-
-
-class _RestrictedUnpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, read_record, byteorder: str) -> None:
-        super().__init__(io.BytesIO(data))
-        self._read_record = read_record
-        self._byteorder = byteorder
-        self._storages: dict[str, _Storage] = {}
-
-    def find_class(self, module: str, name: str) -> Any:
-        try:
-            return _ALLOWED[(module, name)]
-        except KeyError:
-            raise UnsafeCheckpointError(
-                f"Refusing to load the checkpoint: its pickle calls {module}.{name}, which a "
-                "state dict does not need; the file may be unsafe (a pickle can run any code). "
-                "Only load it with torch if you trust where it came from."
-            ) from None
-
-    def persistent_load(self, pid: Any) -> _Storage:
-        if not (isinstance(pid, tuple) and len(pid) >= 3 and pid[0] == "storage"):
-            raise UnsafeCheckpointError(f"Unknown persistent id in the checkpoint: {pid!r}.")
-        storage_type, key = pid[1], str(pid[2])
-        if not isinstance(storage_type, _StorageType):
-            raise UnsafeCheckpointError(
-                f"Unknown storage type in the checkpoint: {storage_type!r}."
-            )
-        if key not in self._storages:
-            self._storages[key] = _Storage(self._decode(self._read_record(key), storage_type.name))
-        return self._storages[key]
-
-    def _decode(self, raw: bytes, type_name: str) -> np.ndarray:
-        order = "<" if self._byteorder == "little" else ">"
-        code = STORAGE_DTYPES[type_name]
-        if len(raw) % (2 if code == "bf16" else np.dtype(code).itemsize):
-            raise ValueError(
-                f"A {type_name} record of {len(raw)} bytes in the checkpoint is cut short."
-            )
-        if code == "bf16":  # bfloat16 is the top half of a float32
-            halves = np.frombuffer(raw, dtype=order + "u2").astype(np.uint32)
-            return (halves << 16).view(np.float32)
-        return np.frombuffer(raw, dtype=np.dtype(order + code)).astype(np.dtype(code))
 
 
 def load_pth(path: str | Path) -> dict[str, np.ndarray]:
@@ -153,10 +93,12 @@ def load_pth(path: str | Path) -> dict[str, np.ndarray]:
     Raises
     ------
     UnsafeCheckpointError
-        If the pickle names any function other than those a state dict needs; nothing
-        from the file has run.
-    ValueError
-        If the file is not a torch checkpoint, or in the legacy (pre-1.6) format.
+        If the pickle names any function other than those a state dict needs, or does
+        anything else a state dict's pickle never does; nothing from the file has run.
+    WeightsFileError
+        A ``ValueError``: the file is not a torch checkpoint, is in the legacy (pre-1.6)
+        format, is damaged, or asks for more memory than it holds. One line, naming
+        the file.
 
     Examples
     --------
@@ -170,33 +112,180 @@ def load_pth(path: str | Path) -> dict[str, np.ndarray]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No such checkpoint file: {path}")
-    if not zipfile.is_zipfile(path):
+    try:
         with open(path, "rb") as stream:
-            legacy = stream.read(2) in (b"\x80\x02", b"\x80\x03", b"\x80\x04")
-        raise ValueError(
-            f"{path} is in torch's legacy (pre-1.6) checkpoint format, which cnnlab does not "
-            "read; re-save it with a recent torch (torch.save(torch.load(path), path))."
-            if legacy
-            else f"{path} is not a PyTorch checkpoint (not a zip archive)."
-        )
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        pickles = [n for n in names if n.endswith("data.pkl") and n.count("/") == 1]
+            loaded = _read_checkpoint(stream, path.stat().st_size)
+    except WeightsFileError as error:
+        raise type(error)(f"{path}: {error}") from error
+    except (FileNotFoundError, PermissionError):
+        raise
+    except Exception as error:  # a crafted file reaches zipfile's and NumPy's own errors
+        raise WeightsFileError(f"{path}: damaged ({one_line(error)}).") from error
+    return _state_dict(loaded, path)
+
+
+def _read_checkpoint(stream, file_size: int) -> Any:
+    head = stream.read(4)
+    stream.seek(0)
+    try:
+        archive = zipfile.ZipFile(stream)
+    except zipfile.BadZipFile as error:
+        if head.startswith(b"PK"):
+            raise WeightsFileError(f"damaged: its zip archive cannot be read ({error}).") from None
+        if head[:2] in LEGACY_MAGIC:
+            raise WeightsFileError(
+                "in torch's legacy (pre-1.6) checkpoint format, which cnnlab does not read; "
+                "re-save it with a recent torch (torch.save(torch.load(path), path))."
+            ) from None
+        raise WeightsFileError("not a PyTorch checkpoint (not a zip archive).") from None
+    with archive:
+        records = _checked_records(archive, file_size)
+        pickles = [n for n in records if n.endswith("/data.pkl") and n.count("/") == 1]
         if len(pickles) != 1:
-            raise ValueError(f"{path} is not a PyTorch checkpoint (no <name>/data.pkl inside).")
+            raise WeightsFileError("not a PyTorch checkpoint (no <name>/data.pkl inside).")
         prefix = pickles[0][: -len("data.pkl")]
         byteorder = "little"
-        if prefix + "byteorder" in names:
-            byteorder = archive.read(prefix + "byteorder").decode().strip()
+        if prefix + "byteorder" in records:
+            byteorder = archive.read(prefix + "byteorder").decode("ascii", "replace").strip()
+            if byteorder not in ("little", "big"):
+                raise WeightsFileError(f"damaged: its byte order is {byteorder[:20]!r}.")
 
         def read_record(key: str) -> bytes:
-            try:
-                return archive.read(f"{prefix}data/{key}")
-            except KeyError:
-                raise ValueError(f"{path} is damaged: it has no storage record {key}.") from None
+            name = f"{prefix}data/{key}"
+            if name not in records:
+                raise WeightsFileError(f"damaged: it has no storage record {key[:40]!r}.")
+            return archive.read(name)
 
-        loaded = _RestrictedUnpickler(archive.read(pickles[0]), read_record, byteorder).load()
-    return _state_dict(loaded, path)
+        return _Load(read_record, byteorder).run(archive.read(pickles[0]))
+
+
+def _checked_records(archive: zipfile.ZipFile, file_size: int) -> set[str]:
+    """The names of the records, once each is known to be stored plainly inside the file."""
+    total = 0
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            raise WeightsFileError(f"its record {info.filename[:60]!r} is encrypted.")
+        if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+            raise WeightsFileError(
+                f"its record {info.filename[:60]!r} is compressed (method "
+                f"{info.compress_type}); torch writes its records uncompressed."
+            )
+        total += info.file_size
+    if total > file_size:
+        raise WeightsFileError(
+            f"damaged: its records claim {total} bytes, more than the file's {file_size}."
+        )
+    return {info.filename for info in archive.infolist()}
+
+
+class _Load:
+    """One load: the storages it decoded, the bytes it copied, and its stand-ins."""
+
+    def __init__(self, read_record, byteorder: str) -> None:
+        self.read_record = read_record
+        self.order = "<" if byteorder == "little" else ">"
+        self.storages: dict[str, tuple[StorageType, _Storage]] = {}
+        self.storage_bytes = 0
+        self.copied_bytes = 0
+
+    def run(self, pickle_data: bytes) -> Any:
+        functions = {
+            ("collections", "OrderedDict"): self.ordered_dict,
+            ("torch._utils", "_rebuild_tensor_v2"): self.rebuild_tensor,
+            ("torch._utils", "_rebuild_parameter"): self.rebuild_parameter,
+            **STORAGE_TYPES,
+        }
+        return unpickle(pickle_data, functions, self.persistent_load)
+
+    def persistent_load(self, pid: Any) -> _Storage:
+        if not (type(pid) is tuple and len(pid) == 5 and pid[0] == "storage"):
+            raise WeightsFileError(f"damaged: unknown persistent id {short_repr(pid)}.")
+        _, kind, key, _location, numel = pid
+        kind = kind.function if isinstance(kind, Global) else kind
+        if not isinstance(kind, StorageType) or type(key) is not str or type(numel) is not int:
+            raise WeightsFileError(f"damaged: bad storage {short_repr(pid)}.")
+        if key not in self.storages:
+            data = self._decode(self.read_record(key), kind, numel, key)
+            self.storages[key] = (kind, _Storage(data))
+            self.storage_bytes += data.nbytes
+        known, storage = self.storages[key]
+        if known != kind:
+            raise WeightsFileError(
+                f"damaged: its storage {key[:40]!r} is read both as {known.name} and {kind.name}."
+            )
+        return storage
+
+    def _decode(self, raw: bytes, kind: StorageType, numel: int, key: str) -> np.ndarray:
+        if len(raw) != numel * kind.itemsize:
+            raise WeightsFileError(
+                f"damaged: its record {key[:40]!r} holds {len(raw)} bytes, but its pickle "
+                f"declares {short_repr(numel)} elements of {kind.name}."
+            )
+        if kind.code == "bf16":  # bfloat16 is the top half of a float32
+            halves = np.frombuffer(raw, dtype=self.order + "u2").astype(np.uint32)
+            return (halves << 16).view(np.float32)
+        if kind.code == "?":
+            return np.frombuffer(raw, dtype=np.uint8) != 0
+        data = np.frombuffer(raw, dtype=self.order + kind.code)  # read-only, not copied
+        return data if data.dtype.isnative else data.astype(kind.code)
+
+    def ordered_dict(self, *arguments: Any) -> dict:
+        if arguments:
+            raise UnsafeCheckpointError(
+                f"its pickle fills an OrderedDict from {short_repr(arguments)}."
+            )
+        return collections.OrderedDict()
+
+    def rebuild_parameter(self, data: Any, *_ignored: Any) -> np.ndarray:
+        if not isinstance(data, np.ndarray):
+            raise WeightsFileError(f"damaged: a parameter holds {short_repr(data)}, not a tensor.")
+        return data
+
+    def rebuild_tensor(self, storage, offset, size, stride, *_ignored) -> np.ndarray:
+        """``torch._utils._rebuild_tensor_v2`` as a copy out of a storage, bounds checked."""
+        if not isinstance(storage, _Storage):
+            raise WeightsFileError("damaged: a tensor in it is not built from a storage.")
+        layout = (size, stride, offset)
+        well_formed = (
+            type(size) is tuple and type(stride) is tuple and len(size) == len(stride) <= 32
+        ) and all(type(v) is int and 0 <= v < LONGEST_LAYOUT for v in (offset, *size, *stride))
+        if not well_formed:
+            raise WeightsFileError(f"damaged: a tensor in it has a bad layout: {_layout(*layout)}.")
+        data = storage.data
+        count = math.prod(size)
+        if count == 0:
+            return np.zeros(size, dtype=data.dtype)
+        last = offset + sum((n - 1) * s for n, s in zip(size, stride, strict=True))
+        if last >= data.size:
+            raise WeightsFileError(
+                f"a tensor in it reaches past its storage: {_layout(*layout)}, storage of "
+                f"{data.size} elements."
+            )
+        self._spend(count * data.itemsize, layout)
+        view = np.lib.stride_tricks.as_strided(
+            data[offset:],
+            shape=size,
+            strides=tuple(
+                s * data.itemsize if n > 1 else 0 for n, s in zip(size, stride, strict=True)
+            ),
+            writeable=False,
+        )
+        return np.array(view, order="C")
+
+    def _spend(self, nbytes: int, layout: tuple) -> None:
+        allowed = COPY_FACTOR * self.storage_bytes + COPY_SLACK
+        if self.copied_bytes + nbytes > allowed:
+            raise WeightsFileError(
+                "its tensors ask for more memory than it holds: a tensor with "
+                f"{_layout(*layout)} would bring the copies to {self.copied_bytes + nbytes:,} "
+                "bytes, from storages of "
+                f"{self.storage_bytes:,} bytes (at most {COPY_FACTOR}x that, plus 1 MiB)."
+            )
+        self.copied_bytes += nbytes
+
+
+def _layout(size: Any, stride: Any, offset: Any) -> str:
+    return f"size={short_repr(size)}, stride={short_repr(stride)}, offset={short_repr(offset)}"
 
 
 def _state_dict(loaded: Any, path: Path) -> dict[str, np.ndarray]:
@@ -208,5 +297,7 @@ def _state_dict(loaded: Any, path: Path) -> dict[str, np.ndarray]:
     if not isinstance(loaded, dict) or not all(
         isinstance(k, str) and isinstance(v, np.ndarray) for k, v in loaded.items()
     ):
-        raise ValueError(f"{path} does not hold a state dict (a mapping of names to tensors).")
+        raise WeightsFileError(
+            f"{path} does not hold a state dict (a mapping of names to tensors)."
+        )
     return dict(loaded)
