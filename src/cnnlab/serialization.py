@@ -9,6 +9,7 @@ Writing is atomic: ``safetensors.numpy.save`` gives the file's bytes, which are 
 beside the target under a fresh temporary name, flushed to disk, and renamed over the
 target with ``os.replace``, so an interrupted save leaves the previous file whole. (Writing
 the bytes ourselves, rather than with ``save_file``, keeps the usual file permissions.)
+Reading checks the whole header before any tensor (``cnnlab.weights.safetensors_file``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import safetensors.numpy
-from safetensors import SafetensorError, safe_open
 
 from ._validation import received
 from .nn.module import Module, shape_problems
@@ -101,8 +101,11 @@ def load_weights(model: Module, path: str | os.PathLike, strict: bool = True) ->
     FileNotFoundError
         If there is no file at ``path``.
     ValueError
-        If the file is not a safetensors file, or does not match the model.
+        If the file is not a safetensors file, is damaged, or does not match the model
+        (``cnnlab.weights.WeightsFileError`` for the first two).
     """
+    from .weights.safetensors_file import read_header, read_safetensors  # weights imports us
+
     if not isinstance(model, Module):
         raise TypeError(
             f"`model` must be a cnnlab Module. Received: model of type {type(model).__name__}."
@@ -111,22 +114,16 @@ def load_weights(model: Module, path: str | os.PathLike, strict: bool = True) ->
     if not path.is_file():
         raise FileNotFoundError(f"No weights file at {path}.")
     expected = {name: np.shape(value) for name, value in model.state_dict().items()}
-    try:
-        with safe_open(path, framework="numpy") as file:
-            metadata = dict(file.metadata() or {})
-            # shape_problems reads shapes with np.shape: broadcast views stand in, no data read
-            shapes = {
-                name: np.broadcast_to(0, file.get_slice(name).get_shape()) for name in file.keys()
-            }
-            problems = shape_problems(expected, shapes, strict)
-            if problems:
-                raise ValueError(
-                    f"The weights in {path} do not match {type(model).__name__}:\n  "
-                    + "\n  ".join(problems)
-                )
-            state = {name: file.get_tensor(name) for name in shapes if name in expected}
-    except SafetensorError as error:
-        raise ValueError(f"{path} is not a safetensors file (or it is damaged): {error}") from error
+    entries, _, _ = read_header(path)
+    # shape_problems reads shapes with np.shape: broadcast views stand in, no data read
+    shapes = {name: np.broadcast_to(0, entry.shape) for name, entry in entries.items()}
+    problems = shape_problems(expected, shapes, strict)
+    if problems:
+        raise ValueError(
+            f"The weights in {path} do not match {type(model).__name__}:\n  "
+            + "\n  ".join(problems)
+        )
+    state, metadata = read_safetensors(path, names=set(expected))
     model.load_state_dict(state, strict=strict)
     return metadata
 

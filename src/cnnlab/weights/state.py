@@ -1,7 +1,8 @@
 """A state dict from a weights file of either kind, and loading it into a model.
 
 ``.pth`` / ``.pt`` / ``.bin`` files are torch checkpoints, read by :func:`load_pth` (no
-torch, no pickle code); ``.safetensors`` files are read with safetensors' NumPy API.
+torch, no pickle code); ``.safetensors`` files by :func:`read_safetensors` (header checked
+first; bfloat16 and float8 widened to float32, as ``load_pth`` widens bfloat16).
 """
 
 from __future__ import annotations
@@ -9,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import safetensors.numpy
-from safetensors import SafetensorError
 
 from ..nn import Module
 from ..nn.module import shape_problems
 from .pth import load_pth
+from .safetensors_file import read_safetensors
 
 TORCH_SUFFIXES = (".pth", ".pt", ".bin", ".ckpt")
 BATCHES_TRACKED = "num_batches_tracked"
@@ -34,7 +34,7 @@ def load_state(path: str | Path) -> dict[str, np.ndarray]:
 
     Examples
     --------
-    >>> import os, tempfile
+    >>> import os, tempfile, safetensors.numpy
     >>> path = os.path.join(tempfile.mkdtemp(), "w.safetensors")
     >>> safetensors.numpy.save_file({"fc.bias": np.zeros(3, np.float32)}, path)
     >>> load_state(path)
@@ -51,10 +51,7 @@ def load_state(path: str | Path) -> dict[str, np.ndarray]:
         return load_pth(path)
     if not path.is_file():
         raise FileNotFoundError(f"No such weights file: {path}")
-    try:
-        return dict(safetensors.numpy.load_file(path))
-    except SafetensorError as error:
-        raise ValueError(f"{path} is not a safetensors file (or it is damaged): {error}") from error
+    return read_safetensors(path)[0]
 
 
 def load_state_into(model: Module, path: str | Path, strict: bool = True) -> Module:
@@ -67,7 +64,7 @@ def load_state_into(model: Module, path: str | Path, strict: bool = True) -> Mod
 
     Examples
     --------
-    >>> import os, tempfile
+    >>> import os, tempfile, safetensors.numpy
     >>> from cnnlab.nn import BatchNorm2d
     >>> path = os.path.join(tempfile.mkdtemp(), "bn.safetensors")
     >>> ones = np.ones(2, np.float32)
