@@ -18,8 +18,9 @@ from ..models import build_model
 from ..nn import Module
 from ..serialization import load_weights, save, write_atomically
 from ..train import predict_proba
-
-FORMAT = "cnnlab-model"
+from ..weights import WeightsFileError
+from ..weights.errors import one_line
+from .description import FORMAT, LARGEST_DESCRIPTION, VERSION, check_description
 
 
 @dataclass
@@ -41,7 +42,7 @@ class TrainedModel:
     def description(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
-            "version": 1,
+            "version": VERSION,
             "architecture": self.architecture,
             "arguments": self.arguments,
             "classes": list(self.classes),
@@ -68,7 +69,9 @@ def load_trained(weights: str | Path) -> TrainedModel:
     """Read a model written by `save_trained` (or ``cnnlab train``).
 
     Raises ``FileNotFoundError`` when the weights or their JSON are missing and
-    ``ValueError`` when the JSON is not a cnnlab model description.
+    ``WeightsFileError`` (a ``ValueError``) when the JSON is not a valid cnnlab model
+    description (every field is checked before the model is built; see
+    ``cnnlab.jobs.description``) or the weights are damaged or do not match it.
     """
     weights = Path(weights)
     if not weights.exists():
@@ -79,12 +82,16 @@ def load_trained(weights: str | Path) -> TrainedModel:
             f"The weights {weights} have no description beside them (expected {described}, "
             "written by `cnnlab train`)."
         )
+    if described.stat().st_size > LARGEST_DESCRIPTION:
+        raise WeightsFileError(
+            f"{described}: {described.stat().st_size:,} bytes is too large for a model "
+            f"description (at most {LARGEST_DESCRIPTION:,})."
+        )
     try:
-        info = json.loads(described.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{described} is not valid JSON: {error}") from error
-    if not isinstance(info, dict) or info.get("format") != FORMAT:
-        raise ValueError(f"{described} is not a cnnlab model description (no format {FORMAT!r}).")
+        info = json.loads(described.read_bytes().decode("utf-8"))
+    except (ValueError, RecursionError) as error:  # JSON and UTF-8 errors are ValueErrors
+        raise WeightsFileError(f"{described} is not valid JSON: {one_line(error)}") from error
+    check_description(info, described, weights)
     model = build_model(info["architecture"], **info["arguments"])
     load_weights(model, weights)
     model.eval()
