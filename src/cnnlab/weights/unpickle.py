@@ -8,7 +8,8 @@ change how *later* files load. This interpreter reads the same instructions
 ones ``torch.save`` writes for a state dict (protocol 2, and the binary ones of 3 to 5):
 
 - data: ints, floats, strings, ``None``, ``True`` / ``False``, tuples, lists, dicts;
-- the memo (``PUT`` / ``GET``), kept in a dict, so a huge index costs nothing;
+- the memo (``PUT`` / ``GET``), kept in a dict and numbered 0, 1, 2, ... as picklers
+  number it (``pickle.Unpickler`` sizes an array by the largest index it is given);
 - ``GLOBAL`` + ``REDUCE``: a call of one of the few functions the caller passes in
   (fresh for each load), looked up by name; any other name is refused;
 - ``BINPERSID``: a storage record, handed to the caller;
@@ -105,7 +106,7 @@ def unpickle(
         pos += 1
         if op == 0x71:  # BINPUT
             end = take(1)
-            memo[data[pos]] = stack[-1]
+            _put(memo, data[pos], stack[-1])
             pos = end
         elif op == 0x68:  # BINGET
             end = take(1)
@@ -146,7 +147,7 @@ def unpickle(
             stack.append(persistent_load(stack.pop()))
         elif op == 0x72:  # LONG_BINPUT
             end = take(4)
-            memo[_UINT4.unpack_from(data, pos)[0]] = stack[-1]
+            _put(memo, _UINT4.unpack_from(data, pos)[0], stack[-1])
             pos = end
         elif op == 0x6A:  # LONG_BINGET
             end = take(4)
@@ -236,6 +237,12 @@ def unpickle(
                 "torch does not write for a state dict."
             )
     raise WeightsFileError("its pickle is cut short (no STOP).")
+
+
+def _put(memo: dict[int, Any], index: int, value: Any) -> None:
+    if index > len(memo):  # picklers number their memo entries 0, 1, 2, ...
+        raise WeightsFileError(f"its pickle is damaged (memo index {index} after {len(memo)}).")
+    memo[index] = value
 
 
 def _get(memo: dict[int, Any], index: int) -> Any:
