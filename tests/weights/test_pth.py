@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from cnnlab.weights import UnsafeCheckpointError, load_pth
+from cnnlab.weights import UnsafeCheckpointError, WeightsFileError, load_pth
+from weights import crafted
 
 
 def saved(tmp_path, state, name="model.pth"):
@@ -153,3 +154,68 @@ def test_a_big_endian_checkpoint_reads_the_same_values(tmp_path):
     loaded = load_pth(path)
     np.testing.assert_array_equal(loaded["w"], state["w"].numpy())
     assert loaded["n"] == 5 and loaded["n"].dtype == np.int64
+
+
+def test_a_pickle_renaming_a_storage_type_is_refused_and_later_files_load_the_same(tmp_path):
+    good = saved(tmp_path, {"w": torch.tensor([1.5, -2.0])})
+    before = load_pth(good)["w"]
+    rename = (
+        crafted.name("torch", "FloatStorage") + crafted.EMPTY_DICT + crafted.text("name")
+        + crafted.text("IntStorage") + crafted.SETITEM + crafted.BUILD + crafted.POP
+    )  # fmt: skip
+    poison = crafted.write_zip(
+        tmp_path / "poison.pth",
+        crafted.entries(crafted.state(("w", crafted.tensor()), before=rename)),
+    )
+    with pytest.raises(UnsafeCheckpointError, match=r"attributes of torch\.FloatStorage \(BUILD\)"):
+        load_pth(poison)
+    after = load_pth(good)["w"]
+    assert after.dtype == np.float32
+    np.testing.assert_array_equal(after, before)
+
+
+def test_a_stride_0_view_of_a_billion_elements_is_refused_before_copying(tmp_path):
+    pickled = crafted.state(("w", crafted.tensor(size=(10**9,), stride=(0,))))
+    path = crafted.write_zip(tmp_path / "wide.pth", crafted.entries(pickled))
+    assert path.stat().st_size < 1000
+    with pytest.raises(WeightsFileError, match=r"ask for more memory than it holds.*16 bytes"):
+        load_pth(path)
+
+
+def test_a_tensor_repeating_its_storage_a_few_times_still_loads(tmp_path):
+    row = torch.arange(3.0)
+    state = {"expanded": row.expand(4, 3), "tied": row, "tied_again": row}
+    loaded = load_pth(saved(tmp_path, state))
+    np.testing.assert_array_equal(loaded["expanded"], np.tile(np.arange(3.0), (4, 1)))
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [({"method": 8}, r"compressed \(method 8\)"), ({"flags": 0x809}, "is encrypted")],
+)
+def test_compressed_and_encrypted_records_are_refused(tmp_path, fields, message):
+    data = crafted.torch_bytes({"w": torch.ones(3)})
+    path = tmp_path / "edited.pth"
+    path.write_bytes(crafted.edit_directory(data, "archive/data/0", **fields))
+    with pytest.raises(WeightsFileError, match=message):
+        load_pth(path)
+
+
+def test_one_flipped_byte_in_a_record_is_a_one_line_error_naming_the_file(tmp_path):
+    data = bytearray(crafted.torch_bytes({"w": torch.ones(64)}))
+    data[data.index(b"archive/data/0") + 100] ^= 0xFF
+    path = tmp_path / "flipped.pth"
+    path.write_bytes(bytes(data))
+    with pytest.raises(
+        WeightsFileError, match=r"flipped\.pth: damaged \(BadZipFile: Bad CRC-32"
+    ) as e:
+        load_pth(path)
+    assert "\n" not in str(e.value)
+
+
+def test_a_memo_index_beyond_the_memo_is_refused(tmp_path):
+    jump = b"N" + b"r" + (10**9).to_bytes(4, "little") + crafted.POP
+    pickled = crafted.state(("w", crafted.tensor()), before=jump)
+    path = crafted.write_zip(tmp_path / "memo.pth", crafted.entries(pickled))
+    with pytest.raises(WeightsFileError, match="memo index 1000000000 after 0"):
+        load_pth(path)
