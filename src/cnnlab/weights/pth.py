@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import collections
 import math
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,7 @@ COPY_FACTOR = 4
 COPY_SLACK = 1 << 20  # bytes
 LONGEST_LAYOUT = 2**62  # a size, stride or offset beyond this is no tensor's
 LEGACY_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04")
+LOCAL_HEADER = struct.Struct("<4s22xHH")  # a zip record's header: signature ... name, extra
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,11 @@ STORAGE_TYPES = {("torch", name): StorageType(name, code) for name, code in STOR
 class _Storage:
     """The flat elements of one storage, as this load decoded them."""
 
-    __slots__ = ("data",)
+    __slots__ = ("data", "lent")
 
     def __init__(self, data: np.ndarray) -> None:
         self.data = data
+        self.lent = False  # whether a tensor already is ``data`` itself (not a copy)
 
 
 def load_pth(path: str | Path) -> dict[str, np.ndarray]:
@@ -150,13 +154,29 @@ def _read_checkpoint(stream, file_size: int) -> Any:
             if byteorder not in ("little", "big"):
                 raise WeightsFileError(f"damaged: its byte order is {byteorder[:20]!r}.")
 
-        def read_record(key: str) -> bytes:
+        def read_record(key: str) -> bytearray:
             name = f"{prefix}data/{key}"
             if name not in records:
                 raise WeightsFileError(f"damaged: it has no storage record {key[:40]!r}.")
-            return archive.read(name)
+            return _read_stored(stream, archive.getinfo(name))
 
         return _Load(read_record, byteorder).run(archive.read(pickles[0]))
+
+
+def _read_stored(stream, info: zipfile.ZipInfo) -> bytearray:
+    """The bytes of a stored record (checked: inside the file), read once, CRC checked."""
+    stream.seek(info.header_offset)
+    signature, name_length, extra_length = LOCAL_HEADER.unpack(stream.read(LOCAL_HEADER.size))
+    if signature != b"PK\x03\x04":
+        raise WeightsFileError(f"damaged: its record {info.filename[:60]!r} has no header.")
+    stream.seek(info.header_offset + LOCAL_HEADER.size + name_length + extra_length)
+    data = bytearray(info.file_size)
+    if stream.readinto(data) != len(data) or zlib.crc32(data) != info.CRC:
+        raise WeightsFileError(
+            f"damaged: the bytes of its record {info.filename[:60]!r} do not match their "
+            "CRC-32 (changed or cut short)."
+        )
+    return data
 
 
 def _checked_records(archive: zipfile.ZipFile, file_size: int) -> set[str]:
@@ -215,7 +235,7 @@ class _Load:
             )
         return storage
 
-    def _decode(self, raw: bytes, kind: StorageType, numel: int, key: str) -> np.ndarray:
+    def _decode(self, raw: bytearray, kind: StorageType, numel: int, key: str) -> np.ndarray:
         if len(raw) != numel * kind.itemsize:
             raise WeightsFileError(
                 f"damaged: its record {key[:40]!r} holds {len(raw)} bytes, but its pickle "
@@ -226,7 +246,7 @@ class _Load:
             return (halves << 16).view(np.float32)
         if kind.code == "?":
             return np.frombuffer(raw, dtype=np.uint8) != 0
-        data = np.frombuffer(raw, dtype=self.order + kind.code)  # read-only, not copied
+        data = np.frombuffer(raw, dtype=self.order + kind.code)  # writable, not copied
         return data if data.dtype.isnative else data.astype(kind.code)
 
     def ordered_dict(self, *arguments: Any) -> dict:
@@ -262,6 +282,9 @@ class _Load:
                 f"{data.size} elements."
             )
         self._spend(count * data.itemsize, layout)
+        if offset == 0 and count == data.size and not storage.lent and _c_order(size, stride):
+            storage.lent = True  # the whole storage in order: the tensor is the decoded array
+            return data.reshape(size)
         view = np.lib.stride_tricks.as_strided(
             data[offset:],
             shape=size,
@@ -282,6 +305,15 @@ class _Load:
                 f"{self.storage_bytes:,} bytes (at most {COPY_FACTOR}x that, plus 1 MiB)."
             )
         self.copied_bytes += nbytes
+
+
+def _c_order(size: tuple[int, ...], stride: tuple[int, ...]) -> bool:
+    expected = 1
+    for n, s in zip(reversed(size), reversed(stride), strict=True):
+        if n != 1 and s != expected:
+            return False
+        expected *= n
+    return True
 
 
 def _layout(size: Any, stride: Any, offset: Any) -> str:
