@@ -10,10 +10,11 @@ the pickle itself and calls only the stand-ins made for this one load (below), s
 from the file runs and nothing it does outlives the load.
 
 The file may be crafted, so what it can make the loader allocate is bounded by what it
-holds: records must be stored uncompressed (as torch writes them) and fit in the file;
-each storage's declared element count must match its record's bytes; a tensor must lie
-inside its storage, and all tensors together may repeat their storages' bytes at most
-``COPY_FACTOR`` times (views and tied weights share a storage), plus ``COPY_SLACK``.
+holds: records must be stored uncompressed (as torch writes them) and fit in the file
+(:class:`~.torch_zip.TorchArchive`); each storage's declared element count must match
+its record's bytes; a tensor must lie inside its storage, and all tensors together may
+repeat their storages' bytes at most ``COPY_FACTOR`` times (views and tied weights share
+a storage), plus ``COPY_SLACK``.
 Every way the file can be damaged ends in a one-line :class:`WeightsFileError`.
 """
 
@@ -21,9 +22,6 @@ from __future__ import annotations
 
 import collections
 import math
-import struct
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .errors import UnsafeCheckpointError, WeightsFileError, one_line, short_repr
+from .torch_zip import TorchArchive
 from .unpickle import Global, unpickle
 
 # torch's storage type names and the NumPy dtype of their elements.
@@ -50,8 +49,6 @@ STATE_KEYS = ("state_dict", "model_state_dict", "model")
 COPY_FACTOR = 4
 COPY_SLACK = 1 << 20  # bytes
 LONGEST_LAYOUT = 2**62  # a size, stride or offset beyond this is no tensor's
-LEGACY_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04")
-LOCAL_HEADER = struct.Struct("<4s22xHH")  # a zip record's header: signature ... name, extra
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,9 @@ def load_pth(path: str | Path) -> dict[str, np.ndarray]:
         raise FileNotFoundError(f"No such checkpoint file: {path}")
     try:
         with open(path, "rb") as stream:
-            loaded = _read_checkpoint(stream, path.stat().st_size)
+            with TorchArchive(stream, path.stat().st_size) as archive:
+                load = _Load(archive.read_record, archive.byteorder)
+                loaded = load.run(archive.read_pickle())
     except WeightsFileError as error:
         raise type(error)(f"{path}: {error}") from error
     except (FileNotFoundError, PermissionError):
@@ -126,76 +125,6 @@ def load_pth(path: str | Path) -> dict[str, np.ndarray]:
     except Exception as error:  # a crafted file reaches zipfile's and NumPy's own errors
         raise WeightsFileError(f"{path}: damaged ({one_line(error)}).") from error
     return _state_dict(loaded, path)
-
-
-def _read_checkpoint(stream, file_size: int) -> Any:
-    head = stream.read(4)
-    stream.seek(0)
-    try:
-        archive = zipfile.ZipFile(stream)
-    except zipfile.BadZipFile as error:
-        if head.startswith(b"PK"):
-            raise WeightsFileError(f"damaged: its zip archive cannot be read ({error}).") from None
-        if head[:2] in LEGACY_MAGIC:
-            raise WeightsFileError(
-                "in torch's legacy (pre-1.6) checkpoint format, which cnnlab does not read; "
-                "re-save it with a recent torch (torch.save(torch.load(path), path))."
-            ) from None
-        raise WeightsFileError("not a PyTorch checkpoint (not a zip archive).") from None
-    with archive:
-        records = _checked_records(archive, file_size)
-        pickles = [n for n in records if n.endswith("/data.pkl") and n.count("/") == 1]
-        if len(pickles) != 1:
-            raise WeightsFileError("not a PyTorch checkpoint (no <name>/data.pkl inside).")
-        prefix = pickles[0][: -len("data.pkl")]
-        byteorder = "little"
-        if prefix + "byteorder" in records:
-            byteorder = archive.read(prefix + "byteorder").decode("ascii", "replace").strip()
-            if byteorder not in ("little", "big"):
-                raise WeightsFileError(f"damaged: its byte order is {byteorder[:20]!r}.")
-
-        def read_record(key: str) -> bytearray:
-            name = f"{prefix}data/{key}"
-            if name not in records:
-                raise WeightsFileError(f"damaged: it has no storage record {key[:40]!r}.")
-            return _read_stored(stream, archive.getinfo(name))
-
-        return _Load(read_record, byteorder).run(archive.read(pickles[0]))
-
-
-def _read_stored(stream, info: zipfile.ZipInfo) -> bytearray:
-    """The bytes of a stored record (checked: inside the file), read once, CRC checked."""
-    stream.seek(info.header_offset)
-    signature, name_length, extra_length = LOCAL_HEADER.unpack(stream.read(LOCAL_HEADER.size))
-    if signature != b"PK\x03\x04":
-        raise WeightsFileError(f"damaged: its record {info.filename[:60]!r} has no header.")
-    stream.seek(info.header_offset + LOCAL_HEADER.size + name_length + extra_length)
-    data = bytearray(info.file_size)
-    if stream.readinto(data) != len(data) or zlib.crc32(data) != info.CRC:
-        raise WeightsFileError(
-            f"damaged: the bytes of its record {info.filename[:60]!r} do not match their "
-            "CRC-32 (changed or cut short)."
-        )
-    return data
-
-
-def _checked_records(archive: zipfile.ZipFile, file_size: int) -> set[str]:
-    """The names of the records, once each is known to be stored plainly inside the file."""
-    total = 0
-    for info in archive.infolist():
-        if info.flag_bits & 0x1:
-            raise WeightsFileError(f"its record {info.filename[:60]!r} is encrypted.")
-        if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
-            raise WeightsFileError(
-                f"its record {info.filename[:60]!r} is compressed (method "
-                f"{info.compress_type}); torch writes its records uncompressed."
-            )
-        total += info.file_size
-    if total > file_size:
-        raise WeightsFileError(
-            f"damaged: its records claim {total} bytes, more than the file's {file_size}."
-        )
-    return {info.filename for info in archive.infolist()}
 
 
 class _Load:
