@@ -145,6 +145,17 @@ def test_bad_sizes_are_refused_before_any_work(arguments, message, tmp_path):
     assert len(result.stderr.splitlines()) == 1 and not result.stdout
 
 
+def test_mnist_without_its_files_names_all_four_in_one_line(tmp_path):
+    (tmp_path / "mirror" / "mnist").mkdir(parents=True)  # a local mirror without the files
+    env = {"CNNLAB_DATA": str(tmp_path / "cache"), "CNNLAB_DATA_URL": str(tmp_path / "mirror")}
+    result = cnnlab("train", "mnist", "--out", tmp_path / "out", env=env)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    files = "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
+    assert f"put {files}t10k-labels-idx1-ubyte.gz into {tmp_path / 'cache' / 'mnist'}" in (
+        result.stderr
+    )
+
+
 def test_the_demo_network_reaches_95_percent_on_shapes(tmp_path):
     """The demo's training part, with its own settings, clears the accuracy it promises."""
     from rich.console import Console
