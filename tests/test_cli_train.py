@@ -167,6 +167,17 @@ def test_the_demo_network_reaches_95_percent_on_shapes(tmp_path):
     assert np.isfinite(result.history.train_loss).all()
 
 
+def test_the_tour_may_train_again_into_its_own_folder(tmp_path):
+    """The demo rewrites its folder on every run: the trained-folder guard lets it."""
+    from rich.console import Console
+
+    from cnnlab.tour import training_tour
+
+    for _ in range(2):
+        result = training_tour(tmp_path, count=300, epochs=1, console=Console(quiet=True))
+    assert result.files["weights"].exists()
+
+
 def test_train_ising_estimates_the_critical_temperature(tmp_path):
     """The physics experiment at a small lattice: the estimate lands near Tc = 2.269."""
     result = cnnlab("train", "ising", "--size", "16", "--out", tmp_path / "ising",
