@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from cnnlab.nn import CrossEntropyLoss, Linear, MSELoss
+from cnnlab.nn import (
+    BatchNorm2d,
+    Conv2d,
+    CrossEntropyLoss,
+    Flatten,
+    Linear,
+    MSELoss,
+    Sequential,
+)
 from cnnlab.optim import SGD
 from cnnlab.train import (
     Callback,
@@ -196,6 +204,20 @@ def test_a_callback_that_breaks_the_weights_is_caught_before_the_checkpoint(bars
         caught.value
     )
     assert read_checkpoint(path)["epoch"] == 1
+
+
+def test_a_buffer_holding_nan_is_caught_before_the_checkpoint(bars, kit, tmp_path):
+    class Breaker(Callback):
+        def on_epoch_end(self, epoch, history, model):
+            model[1].running_var[0] = np.nan
+            return False
+
+    rng = np.random.default_rng(0)
+    model = Sequential(Conv2d(1, 2, 3, rng=rng), BatchNorm2d(2), Flatten(), Linear(72, 2, rng=rng))
+    with pytest.raises(TrainingDiverged, match="the model's 1.running_var holds NaN or Inf"):
+        train(kit, bars, model, checkpoint=tmp_path / "run.safetensors", callbacks=[Breaker()])
+    assert not (tmp_path / "run.safetensors").exists()
+    assert np.isfinite(model[1].running_var).all()  # back to where the run started
 
 
 # -- early stopping -------------------------------------------------------------------------

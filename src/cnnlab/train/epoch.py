@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..nn.parameter import Parameter
 from .checkpoint import Trainee
 from .errors import TrainingDiverged
 from .evaluate import Tally, evaluate, loss_reduction
@@ -102,7 +103,7 @@ def _train_step(run: Run, inputs, targets, diverged: Callable[[str], TrainingDiv
 def first_non_finite(named_arrays: Iterable[tuple[str, np.ndarray]]) -> str | None:
     """The name of the first floating-point array holding NaN or Inf, else ``None``."""
     for name, array in named_arrays:
-        array = getattr(array, "data", array)  # a Parameter's values
+        array = array.data if isinstance(array, Parameter) else np.asarray(array)
         if np.issubdtype(array.dtype, np.inexact) and not np.isfinite(array).all():
             return name
     return None
