@@ -23,6 +23,7 @@ thread count (which follows ``OMP_NUM_THREADS`` and ``OPENBLAS_NUM_THREADS``).
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -113,8 +114,9 @@ def parallel_for(
     try:
         with single_threaded_blas():
             workers = _started_workers()[: parts - 1]
-            for part, worker in enumerate(workers, start=1):
-                worker.start(partial(function, bounds[part], bounds[part + 1], part))
+            for part, worker in enumerate(workers, start=1):  # each in the caller's context:
+                run = contextvars.copy_context().run  # its np.errstate, for one
+                worker.start(partial(run, function, bounds[part], bounds[part + 1], part))
             try:  # this thread runs the first part while the workers wake up
                 first = _as_part(function, bounds[0], bounds[1], 0)
             finally:

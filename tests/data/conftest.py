@@ -3,6 +3,7 @@ would reach beyond this machine."""
 
 import http.server
 import threading
+import time
 import urllib.parse
 import urllib.request
 from functools import partial
@@ -29,11 +30,18 @@ def no_network(monkeypatch, tmp_path):
 
 
 class RangeHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files, honouring ``Range: bytes=N-`` when the server allows ranges."""
+    """Serves files, honouring ``Range: bytes=N-`` when the server allows ranges.
+
+    Each request takes the next behaviour from ``server.plan`` (then ``"whole"``):
+    ``"whole"`` sends the body; ``"half"`` announces the whole body but sends half of it
+    and closes; ``"trickle"`` sends a byte every ``server.trickle_s`` seconds; ``"endless"``
+    sends the file over and over without a Content-Length.
+    """
 
     def do_GET(self):
         path = Path(self.translate_path(self.path))
         self.server.requests.append((self.path, self.headers.get("Range")))
+        plan = self.server.plan.pop(0) if self.server.plan else "whole"
         if not path.is_file():
             self.send_error(404)
             return
@@ -48,9 +56,27 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
         else:
             self.send_response(200)
-        self.send_header("Content-Length", str(len(data) - start))
+        if plan != "endless":
+            self.send_header("Content-Length", str(len(data) - start))
         self.end_headers()
-        self.wfile.write(data[start:])
+        try:
+            self.send_body(plan, data[start:])
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up: as it should
+            pass
+
+    def send_body(self, plan, body):
+        if plan == "half":
+            self.wfile.write(body[: len(body) // 2])
+        elif plan == "trickle":
+            for index in range(len(body)):
+                self.wfile.write(body[index : index + 1])
+                self.wfile.flush()
+                time.sleep(self.server.trickle_s)
+        elif plan == "endless":
+            for _ in range(10_000):  # 100 MB of a 10 KB file, unless the client stops first
+                self.wfile.write(body)
+        else:
+            self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -63,7 +89,7 @@ def http_folder(tmp_path):
     folder.mkdir()
     handler = partial(RangeHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.requests, server.ranges = [], True
+    server.requests, server.ranges, server.plan, server.trickle_s = [], True, [], 0.02
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield folder, f"http://127.0.0.1:{server.server_address[1]}", server

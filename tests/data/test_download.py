@@ -1,4 +1,5 @@
-"""Downloads: cached once, checked by SHA-256, resumed, atomic, mirrors in order, clear offline.
+"""Downloads: cached once, checked by SHA-256 and size, resumed, bounded in time and bytes,
+atomic, mirrors in order, clear offline.
 
 Every source here is a local folder, a file:// URL or a server on 127.0.0.1; the autouse
 guard in conftest fails any test that would reach further.
@@ -13,14 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from cnnlab.data import ChecksumError, DownloadError, RemoteFiles, cache_dir, fetch
+from cnnlab.data import (
+    ChecksumError,
+    DownloadError,
+    DownloadLimits,
+    RemoteFiles,
+    cache_dir,
+    fetch,
+)
+from cnnlab.data import download as download_module
 
 CONTENT = bytes(range(256)) * 40  # 10,240 bytes
 DIGEST = hashlib.sha256(CONTENT).hexdigest()
 
 
-def source(mirrors=(), digest=DIGEST, name="toy"):
-    return RemoteFiles(name, "Toy", tuple(mirrors), {"toy.bin": digest})
+def source(mirrors=(), digest=DIGEST, name="toy", size=len(CONTENT)):
+    return RemoteFiles(name, "Toy", tuple(mirrors), {"toy.bin": digest}, {"toy.bin": size})
 
 
 @pytest.fixture
@@ -108,7 +117,7 @@ def test_a_complete_part_file_is_verified_without_downloading_again(tmp_path, ht
     part.parent.mkdir(parents=True)
     part.write_bytes(CONTENT)
     assert fetch(source([base]), root=tmp_path / "c")["toy.bin"].read_bytes() == CONTENT
-    assert server.requests == [("/toy.bin", f"bytes={len(CONTENT)}-")]  # answered 416
+    assert server.requests == []  # it has the published size: only its checksum is read
 
 
 def test_mirrors_are_tried_in_order(tmp_path, http_folder, mirror):
@@ -179,7 +188,92 @@ def test_the_default_cache_is_the_users_cache_folder(monkeypatch, tmp_path):
 def test_bad_registry_entries_and_file_names_are_refused(tmp_path):
     with pytest.raises(ValueError, match="The SHA-256 of toy.bin must be 64 hex digits"):
         source(digest="abc")
+    with pytest.raises(ValueError, match=r"The size of toy.bin must be a positive int \(bytes\)"):
+        source(size=0)
     with pytest.raises(
         ValueError, match=r"`files` must be files of Toy: toy.bin. Received: files=\['x'\]"
     ):
         fetch(source(), ["x"], root=tmp_path)
+
+
+# -- connections that break off, trickle, never end, or send the wrong file ------------------
+QUICK = DownloadLimits(backoff_s=(0.0, 0.0, 0.0))
+
+
+def test_a_connection_closed_early_is_resumed_with_a_range_request(tmp_path, http_folder):
+    served, base, server = http_folder
+    (served / "toy.bin").write_bytes(CONTENT)
+    server.plan = ["half"]
+    path = fetch(source([base]), root=tmp_path / "c", progress=False, limits=QUICK)["toy.bin"]
+    assert path.read_bytes() == CONTENT
+    assert server.requests == [("/toy.bin", None), ("/toy.bin", "bytes=5120-")]
+
+
+def test_a_connection_that_keeps_closing_early_is_retried_after_growing_pauses(
+    tmp_path, http_folder, monkeypatch
+):
+    served, base, server = http_folder
+    (served / "toy.bin").write_bytes(CONTENT)
+    server.plan = ["half"] * 4
+    pauses = []
+    monkeypatch.setattr(download_module.time, "sleep", pauses.append)
+    with pytest.raises(DownloadError) as caught:
+        fetch(source([base]), root=tmp_path / "c", progress=False)  # the default limits
+    assert pauses == [1.0, 4.0, 16.0]
+    assert [r[1] for r in server.requests] == [None, "bytes=5120-", "bytes=7680-", "bytes=8960-"]
+    message = str(caught.value)
+    assert "\n" not in message and not isinstance(caught.value, ChecksumError)
+    assert f"{base}/toy.bin (the connection closed after 9,600 of 10,240 bytes; tried 4 " in message
+    part = tmp_path / "c" / "toy" / "toy.bin.part"
+    assert part.read_bytes() == CONTENT[:9600]  # kept: the next call goes on from there
+    assert fetch(source([base]), root=tmp_path / "c")["toy.bin"].read_bytes() == CONTENT
+    assert server.requests[-1] == ("/toy.bin", "bytes=9600-")
+
+
+def test_a_server_without_ranges_resends_the_whole_file_after_a_short_body(tmp_path, http_folder):
+    served, base, server = http_folder
+    (served / "toy.bin").write_bytes(CONTENT)
+    server.ranges, server.plan = False, ["half"]
+    path = fetch(source([base]), root=tmp_path / "c", progress=False, limits=QUICK)["toy.bin"]
+    assert path.read_bytes() == CONTENT
+    assert server.requests == [("/toy.bin", None), ("/toy.bin", "bytes=5120-")]  # sent whole
+
+
+def test_a_trickling_server_is_given_up_at_the_files_deadline(tmp_path, http_folder, mirror):
+    served, base, server = http_folder
+    (served / "toy.bin").write_bytes(CONTENT)
+    server.plan = ["trickle"]  # a byte every 20 ms: over 3 minutes for the file
+    limits = DownloadLimits(grace_s=0.3, min_speed=1e12, backoff_s=())
+    with pytest.raises(DownloadError, match=re.escape(f"{base}/toy.bin (the deadline passed wi")):
+        fetch(source([base]), root=tmp_path / "c", progress=False, limits=limits)
+    path = fetch(source([base, str(mirror)]), root=tmp_path / "d", limits=limits)["toy.bin"]
+    assert path.read_bytes() == CONTENT  # the next mirror gets its own deadline
+
+
+def test_an_endless_body_is_cut_at_the_files_size_and_nothing_is_kept(tmp_path, http_folder):
+    served, base, server = http_folder
+    (served / "toy.bin").write_bytes(CONTENT)
+    server.plan = ["endless"]
+    message = f"{base}/toy.bin (the source sent more than the file's 10,240 bytes)"
+    with pytest.raises(DownloadError, match=re.escape(message)):
+        fetch(source([base]), root=tmp_path / "c", progress=False, limits=QUICK)
+    assert list((tmp_path / "c" / "toy").iterdir()) == []
+
+
+def test_a_larger_file_than_published_is_refused_before_its_body(tmp_path, http_folder):
+    served, base, server = http_folder
+    (served / "toy.bin").write_bytes(CONTENT * 2)
+    message = "(the source offers 20,480 bytes, the published file has 10,240)"
+    with pytest.raises(ChecksumError, match=re.escape(message)):
+        fetch(source([base]), root=tmp_path / "c", progress=False, limits=QUICK)
+    assert list((tmp_path / "c" / "toy").iterdir()) == []
+
+
+def test_a_wrong_file_of_the_right_size_over_http_is_refused_by_its_checksum(tmp_path, http_folder):
+    served, base, _ = http_folder
+    wrong = CONTENT[::-1]
+    (served / "toy.bin").write_bytes(wrong)
+    message = f"(SHA-256 {hashlib.sha256(wrong).hexdigest()}, expected {DIGEST})"
+    with pytest.raises(ChecksumError, match=re.escape(message)):
+        fetch(source([base]), root=tmp_path / "c", progress=False, limits=QUICK)
+    assert list((tmp_path / "c" / "toy").iterdir()) == []

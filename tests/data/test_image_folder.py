@@ -86,3 +86,18 @@ def test_a_missing_folder_and_bad_arguments_are_clear_errors(tmp_path):
         load_image_folder(tmp_path, color="rgba")
     with pytest.raises(ValueError, match="`size` must be a positive int or a tuple of 2"):
         load_image_folder(tmp_path, size=(0, 4))
+
+
+def test_a_size_too_large_for_memory_is_refused_before_any_image_is_read(tree, monkeypatch):
+    from cnnlab.data import _memory
+
+    monkeypatch.setattr(_memory, "physical_memory", lambda: 2**30)
+    reads = []
+    monkeypatch.setattr("cnnlab.data.image_folder.read_image", lambda *a, **k: reads.append(a))
+    message = (  # 6 files of 10000x10000 gray pixels, float32, and their stacked copy
+        "6 images of 10000x10000 pixels would need about 4.47 GiB (4,800,000,000 bytes), "
+        "more than this machine's 1 GiB of memory. Received: size=10000."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_image_folder(tree, size=10000)
+    assert reads == []

@@ -94,3 +94,16 @@ def test_ten_thousand_images_generate_in_a_couple_of_seconds():
 def test_bad_arguments_get_clear_errors(kwargs, error, message):
     with pytest.raises(error, match=re.escape(message)):
         shapes(**kwargs)
+
+
+def test_images_too_large_for_memory_are_refused_with_the_estimate(monkeypatch):
+    from cnnlab.data import _memory
+
+    monkeypatch.setattr(_memory, "physical_memory", lambda: 2**20)
+    message = (  # 10 images of 4 bytes a pixel, and 8 drawing grids as large
+        "10 images of 64x64 pixels would need about 1.41 MiB (1,474,560 bytes), more than "
+        "this machine's 1 MiB of memory. Received: n=10, size=64."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        shapes(10, size=64)
+    assert shapes(2, size=64).images.shape == (2, 1, 64, 64)  # 0.3 MiB: fine

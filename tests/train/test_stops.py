@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from cnnlab.nn import CrossEntropyLoss, Linear, MSELoss
+from cnnlab.nn import (
+    BatchNorm2d,
+    Conv2d,
+    CrossEntropyLoss,
+    Flatten,
+    Linear,
+    MSELoss,
+    Sequential,
+)
 from cnnlab.optim import SGD
 from cnnlab.train import (
     Callback,
@@ -123,6 +131,93 @@ def test_a_nan_loss_from_any_loss_function_stops_training(bars, kit):
     model = kit.small_cnn(seed=0)
     with pytest.raises(TrainingDiverged, match="in epoch 1, batch 1 of 4: the loss is nan"):
         fit(model, NanLoss(), SGD(model.parameters()), bars[0], quiet=True)
+
+
+class PoisonedSGD(SGD):
+    """SGD whose step number ``at`` (from 1) leaves an Inf in the first parameter."""
+
+    def __init__(self, params, at):
+        super().__init__(params, lr=0.1)
+        self.at, self.steps = at, 0
+
+    def step(self):
+        super().step()
+        self.steps += 1
+        if self.steps == self.at:
+            self.params[0].data.flat[0] = np.inf
+
+
+def test_a_parameter_made_inf_by_a_step_stops_training_at_that_batch(bars, kit):
+    model = kit.small_cnn(seed=0)
+    start = model.state_dict()
+    with pytest.raises(TrainingDiverged) as caught:
+        fit(model, CrossEntropyLoss(), PoisonedSGD(model.parameters(), at=2), bars[0],
+            epochs=2, batch_size=64, rng=0, quiet=True)  # fmt: skip
+    assert "in epoch 1, batch 2 of 4: the optimizer step made 0.weight NaN or Inf" in str(
+        caught.value
+    )
+    for name, value in start.items():  # back to where the run started
+        np.testing.assert_array_equal(model.state_dict()[name], value)
+
+
+def test_a_non_finite_validation_loss_is_divergence_and_reaches_no_checkpoint(bars, kit, tmp_path):
+    path = tmp_path / "run.safetensors"
+    train(kit, bars, kit.small_cnn(seed=0), epochs=1, checkpoint=path, val=bars[1])
+    saved = path.read_bytes()
+    model = kit.tripwire(kit.small_cnn(seed=0), BATCHES + 1, nan_output)  # epoch 2's first val
+    with pytest.raises(TrainingDiverged) as caught:
+        train(kit, bars, model, checkpoint=path, resume=True, val=bars[1])
+    assert str(caught.value).startswith(
+        "Training diverged in epoch 2, batch 4 of 4: the validation loss after it is nan."
+    )
+    assert path.read_bytes() == saved
+    for name, value in read_checkpoint(path)["model"].items():  # the model is back there too
+        np.testing.assert_array_equal(model.state_dict()[name], value)
+
+
+def test_a_full_batch_run_that_overflows_in_epoch_1_stops_there_without_numpy_warnings(
+    bars, kit, tmp_path, recwarn
+):
+    model, path = kit.small_cnn(seed=0), tmp_path / "run.safetensors"
+    start = model.state_dict()
+    optimizer = SGD(model.parameters(), lr=1e30)
+    with pytest.raises(TrainingDiverged, match=r"in epoch 1, batch 1 of 1: the validation loss"):
+        fit(model, CrossEntropyLoss(), optimizer, bars[0], bars[1], epochs=3, batch_size=256,
+            rng=0, checkpoint=path, quiet=True)  # fmt: skip
+    assert not path.exists()  # no epoch was good enough to keep
+    assert [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+    for name, value in start.items():
+        np.testing.assert_array_equal(model.state_dict()[name], value)
+
+
+def test_a_callback_that_breaks_the_weights_is_caught_before_the_checkpoint(bars, kit, tmp_path):
+    class Breaker(Callback):
+        def on_epoch_end(self, epoch, history, model):
+            if epoch == 2:
+                model[0].bias.data[1] = np.nan
+            return False
+
+    path = tmp_path / "run.safetensors"
+    with pytest.raises(TrainingDiverged) as caught:
+        train(kit, bars, kit.small_cnn(seed=0), checkpoint=path, callbacks=[Breaker()])
+    assert "in epoch 2, batch 4 of 4: the model's 0.bias holds NaN or Inf at the end" in str(
+        caught.value
+    )
+    assert read_checkpoint(path)["epoch"] == 1
+
+
+def test_a_buffer_holding_nan_is_caught_before_the_checkpoint(bars, kit, tmp_path):
+    class Breaker(Callback):
+        def on_epoch_end(self, epoch, history, model):
+            model[1].running_var[0] = np.nan
+            return False
+
+    rng = np.random.default_rng(0)
+    model = Sequential(Conv2d(1, 2, 3, rng=rng), BatchNorm2d(2), Flatten(), Linear(72, 2, rng=rng))
+    with pytest.raises(TrainingDiverged, match="the model's 1.running_var holds NaN or Inf"):
+        train(kit, bars, model, checkpoint=tmp_path / "run.safetensors", callbacks=[Breaker()])
+    assert not (tmp_path / "run.safetensors").exists()
+    assert np.isfinite(model[1].running_var).all()  # back to where the run started
 
 
 # -- early stopping -------------------------------------------------------------------------

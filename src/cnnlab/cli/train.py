@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .._validation import received
 from ..jobs import DATASETS, train_classifier
 from ..models import ARCHITECTURES
+from .errors import UsageError
 from .physics import PHYSICS, run_physics
 
 HELP = (
@@ -30,12 +32,17 @@ def add_parser(subparsers) -> None:
                         help="spectra: classify line shapes (default) or count peaks")  # fmt: skip
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: cnnlab-<dataset>)")  # fmt: skip
-    parser.add_argument("--resume", action="store_true",
-                        help="continue from the checkpoint in the output folder")  # fmt: skip
+    again = parser.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="continue from the checkpoint in the output folder")  # fmt: skip
+    again.add_argument("--overwrite", action="store_true",
+                       help="replace a model already trained in the output folder")  # fmt: skip
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.size is not None and args.size < 1:
+        raise UsageError(f"`--size` must be a positive int. {received(size=args.size)}")
     if args.dataset in PHYSICS:
         return run_physics(args.dataset, args)
     out = args.out or Path(f"cnnlab-{Path(args.dataset).name}")
@@ -48,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         out=out,
         resume=args.resume,
+        overwrite=args.overwrite,
         size=args.size,
     )
     return 0

@@ -9,7 +9,7 @@ Transforms, called as t(images, rng) on batches (N, C, H, W); Compose chains the
     shear), RandomHorizontalFlip, RandomVerticalFlip, RandomCrop; affine (one fixed warp)
 Downloaded once into a cache ($CNNLAB_DATA or ~/.cache/cnnlab), checked by SHA-256
     load_mnist, load_fashion_mnist, load_cifar10; fetch, cache_dir, RemoteFiles,
-    DownloadError, ChecksumError; read_idx, read_cifar_records (the file formats)
+    DownloadLimits, DownloadError, ChecksumError; read_idx, read_cifar_records (the formats)
 Your own images
     load_image_folder  one sub-folder per class, any format Pillow reads, resized
 """
@@ -18,10 +18,11 @@ from .affine import RandomAffine, affine
 from .catalog import load_cifar10, load_fashion_mnist, load_mnist
 from .dataset import Dataset, concatenate
 from .demo_image import demo_image
-from .download import ChecksumError, DownloadError, RemoteFiles, cache_dir, fetch
+from .download import ChecksumError, DownloadError, cache_dir, fetch
 from .formats import read_cifar_records, read_idx
 from .geometric import RandomCrop, RandomHorizontalFlip, RandomVerticalFlip
 from .image_folder import load_image_folder
+from .remote import DownloadLimits, RemoteFiles
 from .shapes import shapes
 from .transforms import Brightness, Compose, Contrast, Normalize
 
@@ -32,6 +33,7 @@ __all__ = [
     "Contrast",
     "Dataset",
     "DownloadError",
+    "DownloadLimits",
     "Normalize",
     "RandomAffine",
     "RandomCrop",

@@ -1,8 +1,9 @@
 """The classic image datasets: MNIST, Fashion-MNIST and CIFAR-10, downloaded once and cached.
 
 Each loader returns a :class:`Dataset` with pixels scaled to ``[0, 1]``. The SHA-256 values
-below are those of the canonical files; the authors publish MD5 sums (MNIST through
-torchvision, Fashion-MNIST in its README, CIFAR-10 on its page), noted beside them.
+and sizes below are those of the canonical files; the authors publish MD5 sums (MNIST
+through torchvision, Fashion-MNIST in its README, CIFAR-10 on its page), noted beside them.
+HTTPS mirrors come first.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import numpy as np
 
 from .._validation import check_choice, received
 from .dataset import Dataset
-from .download import RemoteFiles, fetch
+from .download import fetch
 from .formats import read_cifar_archive, read_idx
+from .remote import RemoteFiles
 
 SPLITS = ("train", "test")
 
@@ -39,14 +41,20 @@ MNIST = RemoteFiles(
             "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"
         ),
     },
+    sizes={
+        "train-images-idx3-ubyte.gz": 9_912_422,
+        "train-labels-idx1-ubyte.gz": 28_881,
+        "t10k-images-idx3-ubyte.gz": 1_648_877,
+        "t10k-labels-idx1-ubyte.gz": 4_542,
+    },
 )
 
 FASHION_MNIST = RemoteFiles(
     name="fashion-mnist",
     title="Fashion-MNIST",
     mirrors=(
-        "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
         "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+        "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",  # no HTTPS there
     ),
     sha256={  # sizes in bytes and MD5 (the README's) in the comments
         "train-images-idx3-ubyte.gz": (  # 26,421,880; 8d4fb7e6c68d591d4c3dfef9ec88bf0d
@@ -62,6 +70,12 @@ FASHION_MNIST = RemoteFiles(
             "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"
         ),
     },
+    sizes={
+        "train-images-idx3-ubyte.gz": 26_421_880,
+        "train-labels-idx1-ubyte.gz": 29_515,
+        "t10k-images-idx3-ubyte.gz": 4_422_102,
+        "t10k-labels-idx1-ubyte.gz": 5_148,
+    },
 )
 
 CIFAR10 = RemoteFiles(
@@ -73,6 +87,7 @@ CIFAR10 = RemoteFiles(
             "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"
         ),
     },
+    sizes={"cifar-10-binary.tar.gz": 170_052_171},
 )
 
 FASHION_MNIST_CLASSES = (
@@ -106,7 +121,7 @@ def load_mnist(
     url : str, optional
         A base URL or local folder holding the four ``.gz`` files, instead of the mirrors.
     source : RemoteFiles
-        Mirrors and SHA-256 values (replace them with ``dataclasses.replace``).
+        Mirrors, SHA-256 values and sizes (replace them with ``dataclasses.replace``).
     progress : bool
         Show a progress bar while downloading.
     """

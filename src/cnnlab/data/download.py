@@ -3,8 +3,11 @@
 A download goes into ``<file>.part`` and continues from where it stopped (an HTTP Range
 request; local sources seek); only a complete file whose SHA-256 matches the published
 value is renamed to its final name, so the cache never holds a half-written or wrong file.
-Mirrors are tried in order. Without a network the error names every URL tried and the
-folder where the files can be put by hand.
+A connection that breaks off is resumed a few times, after a growing pause; a source that
+offers or sends more than the file's published size is refused, and so is one that has
+not delivered it by its deadline (see :class:`DownloadLimits`). Mirrors are tried in
+order. Without a network the error names every URL tried and the folder where the files
+can be put by hand.
 
 The cache folder is ``$CNNLAB_DATA``, else ``$XDG_CACHE_HOME/cnnlab``, else
 ``~/.cache/cnnlab``; each dataset has its own sub-folder. ``$CNNLAB_DATA_URL`` replaces
@@ -15,14 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
+import time
 import urllib.parse
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from .._validation import received
-from ._transfer import CHUNK, download_part
+from ._transfer import CHUNK, WrongSize, download_part
+from .remote import DownloadLimits, RemoteFiles
 
 CACHE_ENV = "CNNLAB_DATA"
 URL_ENV = "CNNLAB_DATA_URL"
@@ -34,35 +38,6 @@ class DownloadError(OSError):
 
 class ChecksumError(DownloadError):
     """A file's SHA-256 is not the published one."""
-
-
-@dataclass(frozen=True)
-class RemoteFiles:
-    """Where a dataset's files come from, and the SHA-256 each one must have.
-
-    Parameters
-    ----------
-    name : str
-        The dataset's sub-folder in the cache (and under ``$CNNLAB_DATA_URL``).
-    title : str
-        The name used in messages.
-    mirrors : sequence of str
-        Base URLs (or local folders), tried in order; a file's URL is ``base/file``.
-    sha256 : mapping of str to str
-        File name to its published SHA-256 (64 hex digits). Every file needs one.
-    """
-
-    name: str
-    title: str
-    mirrors: Sequence[str]
-    sha256: Mapping[str, str]
-
-    def __post_init__(self) -> None:
-        for file, digest in self.sha256.items():
-            if not (isinstance(digest, str) and re.fullmatch(r"[0-9a-fA-F]{64}", digest)):
-                raise ValueError(
-                    f"The SHA-256 of {file} must be 64 hex digits. {received(sha256=digest)}"
-                )
 
 
 def cache_dir(root: str | Path | None = None) -> Path:
@@ -91,6 +66,7 @@ def fetch(
     download: bool = True,
     url: str | None = None,
     progress: bool = True,
+    limits: DownloadLimits | None = None,
 ) -> dict[str, Path]:
     """Make sure ``files`` of ``source`` are in the cache, verified; return their paths.
 
@@ -108,13 +84,17 @@ def fetch(
         One base URL or local folder holding the files, used instead of the mirrors.
     progress : bool
         Show a progress bar while downloading.
+    limits : DownloadLimits, optional
+        Each file's deadline, and the pauses before resuming a broken connection (by
+        default ``DownloadLimits()``).
 
     Examples
     --------
     >>> import hashlib, pathlib, tempfile
     >>> mirror, cache = pathlib.Path(tempfile.mkdtemp()), tempfile.mkdtemp()
     >>> _ = (mirror / "a.bin").write_bytes(b"abc")
-    >>> files = RemoteFiles("demo", "Demo", [], {"a.bin": hashlib.sha256(b"abc").hexdigest()})
+    >>> files = RemoteFiles("demo", "Demo", [], {"a.bin": hashlib.sha256(b"abc").hexdigest()},
+    ...                     {"a.bin": 3})
     >>> fetch(files, root=cache, url=str(mirror), progress=False)["a.bin"].read_bytes()
     b'abc'
     """
@@ -137,8 +117,8 @@ def fetch(
             "put the files there by hand or call with download=True."
         )
     bases = _bases(source, url)
-    for i, file in enumerate(missing):
-        _fetch_one(source, file, paths[file], bases, missing[i:], progress)
+    for file in missing:
+        _fetch_one(source, file, paths[file], bases, progress, limits or DownloadLimits())
     return paths
 
 
@@ -166,37 +146,64 @@ def _fetch_one(
     file: str,
     path: Path,
     bases: list[str],
-    missing: list[str],
     progress: bool,
+    limits: DownloadLimits,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".part")
-    expected = source.sha256[file].lower()
-    failures, mismatches = [], 0
+    failures = []
     for base in bases:
         file_url = base.rstrip("/") + "/" + urllib.parse.quote(file)
-        for _ in range(2):  # a second, fresh try when a resumed file comes out wrong
-            resumed = part.exists() and part.stat().st_size > 0
-            try:
-                download_part(file_url, part, f"{source.title} {file}", progress)
-            except (OSError, ValueError) as error:  # URLError and HTTPError are OSErrors
-                failures.append(f"{file_url} ({_one_line(error)})")
-                break
-            actual = sha256_of(part)
-            if actual == expected:
-                os.replace(part, path)
-                return
-            part.unlink()
-            if not resumed:
-                mismatches += 1
-                failures.append(f"{file_url} (SHA-256 {actual}, expected {expected})")
-                break
-    kind = ChecksumError if failures and mismatches == len(failures) else DownloadError
+        failure = _from_mirror(source, file, file_url, part, progress, limits)
+        if failure is None:
+            os.replace(part, path)
+            return
+        failures.append(failure._replace(text=f"{file_url} ({failure.text})"))
+    wrong = failures and all(failure.wrong_file for failure in failures)
+    kind = ChecksumError if wrong else DownloadError
+    absent = [f for f in source.sha256 if not (path.parent / f).exists()]  # all, for by hand
     raise kind(
-        f"Could not download {source.title} file {file}: tried {'; '.join(failures) or 'no URL'}. "
-        f"Without a network, put {', '.join(missing)} into {path.parent} by hand "
+        f"Could not download {source.title} file {file}: tried "
+        f"{'; '.join(failure.text for failure in failures) or 'no URL'}. "
+        f"Without a network, put {', '.join(absent)} into {path.parent} by hand "
         f"(or set {URL_ENV} to a folder that holds them in {source.name}/)."
     )
+
+
+class _Failure(NamedTuple):
+    text: str
+    wrong_file: bool = False  # the source has another file than the published one
+
+
+def _from_mirror(
+    source: RemoteFiles, file: str, url: str, part: Path, progress: bool, limits: DownloadLimits
+) -> _Failure | None:
+    """Bring ``part`` to the verified file from ``url``: ``None``, or what went wrong."""
+    expected, size = source.sha256[file].lower(), source.sizes[file]
+    deadline = time.monotonic() + limits.deadline_s(size)
+    pauses, fresh = list(limits.backoff_s), False
+    while True:
+        resumed = part.exists() and part.stat().st_size > 0
+        try:
+            download_part(url, part, f"{source.title} {file}", progress, size, deadline)
+        except (ConnectionError, TimeoutError) as error:  # broken off or stalled: resume
+            if pauses and time.monotonic() + pauses[0] < deadline:
+                time.sleep(pauses.pop(0))
+                continue
+            tries = len(limits.backoff_s) - len(pauses) + 1
+            return _Failure(f"{_one_line(error)}; tried {tries} time{'s' * (tries > 1)}")
+        except WrongSize as error:
+            part.unlink(missing_ok=True)  # what a wrong source sent is worth nothing
+            return _Failure(_one_line(error), wrong_file=True)
+        except (OSError, ValueError) as error:  # URLError and HTTPError are OSErrors
+            return _Failure(_one_line(error))
+        actual = sha256_of(part)
+        if actual == expected:
+            return None
+        part.unlink()
+        if not resumed or fresh:
+            return _Failure(f"SHA-256 {actual}, expected {expected}", wrong_file=True)
+        fresh = True  # the part kept from before may be what was wrong: once more, whole
 
 
 def _one_line(error: BaseException) -> str:

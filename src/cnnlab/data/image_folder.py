@@ -9,6 +9,7 @@ import numpy as np
 
 from .._validation import check_choice, check_int_tuple, received
 from ..imageio import read_image
+from ._memory import check_fits_in_memory
 from .dataset import Dataset
 
 
@@ -59,19 +60,26 @@ def load_image_folder(
             f"`path` must hold one sub-folder per class (e.g. {root / 'cat'}), but it has no "
             f"sub-folders. {received(path=str(path))}"
         )
+    files = [
+        (label, file)
+        for label, name in enumerate(classes)
+        for file in sorted((root / name).rglob("*"))
+        if file.is_file() and not any(p.startswith(".") for p in file.relative_to(root).parts)
+    ]
+    check_fits_in_memory(  # the resized images, then their stacked copy
+        2 * len(files) * height * width * (1 if color == "gray" else 3) * 4,
+        f"{len(files)} images of {height}x{width} pixels",
+        size=size,
+    )
     images, labels, unreadable = [], [], []
-    for label, name in enumerate(classes):
-        for file in sorted((root / name).rglob("*")):
-            hidden = any(part.startswith(".") for part in file.relative_to(root).parts)
-            if hidden or not file.is_file():
-                continue
-            try:
-                pixels = read_image(file, color=color)
-            except ValueError:
-                unreadable.append(str(file.relative_to(root)))
-                continue
-            images.append(resize(pixels, (height, width)))
-            labels.append(label)
+    for label, file in files:
+        try:
+            pixels = read_image(file, color=color)
+        except ValueError:
+            unreadable.append(str(file.relative_to(root)))
+            continue
+        images.append(resize(pixels, (height, width)))
+        labels.append(label)
     if unreadable:
         warnings.warn(
             f"Skipped {len(unreadable)} file(s) in {root} that are not images Pillow reads: "

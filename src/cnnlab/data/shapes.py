@@ -14,6 +14,7 @@ import numpy as np
 
 from .._validation import check_choice, check_positive_float, check_positive_int, received
 from ..nn.init import default_rng
+from ._memory import check_fits_in_memory
 from .dataset import Dataset
 
 
@@ -112,6 +113,10 @@ def shapes(
         raise ValueError(f"`size` must be at least 8 pixels. {received(size=size)}")
     classes = _check_classes(classes)
     noise = check_positive_float("noise", noise, allow_zero=True)
+    pixels = 4 * size * size  # bytes of one float32 image
+    check_fits_in_memory(  # the images, and the drawing grids of one chunk (about 8 arrays)
+        pixels * (n + 8 * min(n, _CHUNK)), f"{n} images of {size}x{size} pixels", n=n, size=size
+    )
     rng = default_rng(rng)
 
     labels = rng.permutation(np.arange(n) % len(classes))

@@ -38,7 +38,7 @@ def training_tour(
     train, test = data or split(count, seed)
     result = train_classifier(
         (train, test), model="lenet5", epochs=epochs, seed=seed, out=out_dir,
-        quiet=quiet, console=console,
+        overwrite=True, quiet=quiet, console=console,  # the tour rewrites its own folder
     )  # fmt: skip
     sample = test[np.arange(16)]
     probabilities = result.trained.predict_proba(sample.images)

@@ -4,8 +4,9 @@ One ``.safetensors`` file holds the arrays (weights, optimizer moments, ...) as 
 and the rest as JSON in its header: the epoch, the history, the scheduler, the state of
 every random generator (the one that shuffles, and each layer's own, such as dropout's),
 and a SHA-256 checksum of it all. One file, written atomically (see ``cnnlab.save``), so
-an interrupted write leaves the previous checkpoint whole; no pickle, so reading one runs
-no code. Model arrays are named ``model.<state-dict key>``, optimizer arrays
+an interrupted write leaves the previous checkpoint whole (the temporary file a killed
+write leaves beside it is removed by the next run); no pickle, so reading one runs no code.
+Model arrays are named ``model.<state-dict key>``, optimizer arrays
 ``optimizer.state.<index>.<name>``.
 """
 
@@ -27,6 +28,7 @@ from ..optim.lr_scheduler import LRScheduler
 from ..optim.optimizer import Optimizer
 from ..serialization import write_atomically
 from ._tree import flatten, unflatten
+from .folder import sync_folder
 from .history import History
 
 FORMAT = "cnnlab-training-checkpoint"
@@ -104,6 +106,7 @@ def write_checkpoint(path: Path, state: dict[str, Any]) -> None:
         "sha256": _digest(text, arrays),
     }
     write_atomically(path, safetensors.numpy.save(arrays, metadata=metadata))
+    sync_folder(path.parent)
 
 
 def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:

@@ -105,7 +105,8 @@ def evaluate(model: Module, data, loss_fn=None, batch_size: int = 256) -> Evalua
     data : Dataset or (inputs, targets)
         The samples to measure, taken in order, ``batch_size`` at a time.
     loss_fn : callable, optional
-        A loss such as ``CrossEntropyLoss()``; without one, ``loss`` is ``None``.
+        A loss such as ``CrossEntropyLoss()``; without one, ``loss`` is ``None``. When the
+        model's output holds NaN or Inf (a diverged model), ``loss`` is NaN.
     batch_size : int, default 256
 
     Returns
@@ -129,9 +130,15 @@ def evaluate(model: Module, data, loss_fn=None, batch_size: int = 256) -> Evalua
     with training_mode(model, False), no_grad():
         for inputs, targets in source.batches(batch_size):
             logits = model(inputs)
-            loss = None if loss_fn is None else float(loss_fn(logits, targets))
+            loss = None if loss_fn is None else _batch_loss(loss_fn, logits, targets)
             tally.add(loss, logits, targets)
     return Evaluation(None if loss_fn is None else tally.loss, tally.accuracy)
+
+
+def _batch_loss(loss_fn: Any, logits: np.ndarray, targets: np.ndarray) -> float:
+    if not np.isfinite(logits).all():  # cnnlab's losses refuse such logits: report NaN
+        return float("nan")
+    return float(loss_fn(logits, targets))
 
 
 def predict_proba(model: Module, x, batch_size: int = 256) -> np.ndarray:

@@ -17,9 +17,10 @@ from ..optim.lr_scheduler import LRScheduler
 from ..optim.optimizer import Optimizer
 from ._pairs import as_batch_source
 from .checkpoint import Trainee, capture, read_checkpoint, restore, write_checkpoint
-from .epoch import Run, run_epoch
+from .epoch import Run, first_non_finite, run_epoch
 from .errors import TrainingDiverged, TrainingInterrupted
 from .evaluate import training_mode
+from .folder import check_writable, remove_stale_temporaries
 from .history import History
 from .progress import TrainingProgress, epoch_summary
 
@@ -90,7 +91,9 @@ def fit(
     Raises
     ------
     TrainingDiverged
-        (a ``ValueError``) when the loss becomes NaN or Inf, naming the epoch and batch.
+        (a ``ValueError``) when the loss, the model's output, a parameter after a step or the
+        validation loss is NaN or Inf (or, before a checkpoint, a buffer), naming the epoch
+        and batch.
     TrainingInterrupted
         (a ``KeyboardInterrupt``) on Ctrl-C, carrying the history and the checkpoint.
 
@@ -142,6 +145,7 @@ def fit(
             for epoch in range(start + 1, run.epochs + 1):
                 run_epoch(run, epoch, history, progress)
                 stops = [c for c in callbacks if c.on_epoch_end(epoch, history, model)]
+                _check_finite_state(run, epoch, history.lr[-1])
                 last_good = capture(run.trainee, epoch, history)
                 if path is not None:
                     write_checkpoint(path, last_good)
@@ -166,6 +170,15 @@ def fit(
     for callback in callbacks:
         getattr(callback, "on_train_end", _nothing)(history, model)
     return history
+
+
+def _check_finite_state(run: Run, epoch: int, lr: float) -> None:
+    """Refuse to keep (or checkpoint) a model whose parameters or buffers hold NaN or Inf."""
+    model = run.trainee.model
+    broken = first_non_finite([*model.named_parameters(), *model.named_buffers()])
+    if broken:
+        problem = f"the model's {broken} holds NaN or Inf at the end of the epoch"
+        raise TrainingDiverged(epoch, run.batches, run.batches, problem, lr)
 
 
 def _nothing(*args: Any) -> None:
@@ -218,4 +231,6 @@ def _check_checkpoint(checkpoint: str | os.PathLike | None, resume: bool) -> Pat
             f"No checkpoint to resume from at {path} (to resume only when it exists, pass "
             "resume=Path(checkpoint).exists())."
         )
+    check_writable(path.parent)  # before an epoch of work, not at its end
+    remove_stale_temporaries(path)
     return path
