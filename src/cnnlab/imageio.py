@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ._validation import check_array, check_choice, received
 
@@ -26,6 +26,9 @@ def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
     color : {"keep", "gray", "rgb"}
         ``"keep"`` returns grayscale files as ``(H, W)`` and colour files as
         ``(H, W, 3)`` (transparency is dropped); ``"gray"`` and ``"rgb"`` convert.
+
+    The picture comes upright: a camera's EXIF orientation tag (a JPEG taken with the
+    phone turned) is applied, as ``PIL.ImageOps.exif_transpose`` does.
 
     Returns
     -------
@@ -48,6 +51,7 @@ def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
     try:
         with Image.open(path) as image:
             image.load()
+            ImageOps.exif_transpose(image, in_place=True)
             pil_mode = {"gray": "L", "rgb": "RGB"}.get(color)
             if pil_mode is None:
                 pil_mode = (
