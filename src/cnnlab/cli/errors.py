@@ -1,12 +1,50 @@
 """Errors of the command line, and argument types that report them clearly."""
 
 import argparse
+import math
 
+from .._validation import received
 from ..jobs import parse_shape
+
+#: Lines after an error's first that are printed (the list of what mismatched); more are cut.
+MAX_DETAIL_LINES = 15
 
 
 class UsageError(Exception):
     """Bad command-line input: reported as one line on stderr with exit status 2."""
+
+
+def check_int(option: str, value: int, minimum: int = 0, maximum: int | None = None) -> int:
+    """An int option's value between ``minimum`` and ``maximum``; otherwise a UsageError.
+
+    >>> check_int("--top", 0, minimum=1)
+    Traceback (most recent call last):
+    ...
+    cnnlab.cli.errors.UsageError: `--top` must be a positive int. Received: --top=0.
+    """
+    if value < minimum or (maximum is not None and value > maximum):
+        if maximum is not None:
+            wanted = f"an int from {minimum} to {maximum}"
+        else:
+            wanted = {0: "a non-negative int", 1: "a positive int"}.get(
+                minimum, f"an int of at least {minimum}"
+            )
+        raise UsageError(f"`{option}` must be {wanted}. {received(**{option: value})}")
+    return value
+
+
+def check_positive_number(option: str, value: float, maximum: float | None = None) -> float:
+    """A float option's value: finite, above 0 and at most ``maximum``; else a UsageError.
+
+    >>> check_positive_number("--sigma", float("nan"))
+    Traceback (most recent call last):
+    ...
+    cnnlab.cli.errors.UsageError: `--sigma` must be a positive finite number. Received: --sigma=nan.
+    """
+    if not (math.isfinite(value) and value > 0) or (maximum is not None and value > maximum):
+        wanted = "a positive finite number" + (f" of at most {maximum:g}" if maximum else "")
+        raise UsageError(f"`{option}` must be {wanted}. {received(**{option: value})}")
+    return value
 
 
 def shape_argument(text: str) -> tuple[int, ...]:
@@ -15,3 +53,27 @@ def shape_argument(text: str) -> tuple[int, ...]:
         return parse_shape(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def error_message(command: str, error: BaseException) -> str:
+    """What ``cnnlab COMMAND`` prints for ``error``: one line, then its detail lines.
+
+    The detail lines are those an error lists below its first (e.g. the weights that do not
+    match a model), at most `MAX_DETAIL_LINES` of them; a longer list ends in "... and N
+    more".
+
+    >>> print(error_message("show", ValueError("No match:\\n  a\\n  b")))
+    cnnlab show: error: No match:
+      a
+      b
+    >>> error = ValueError("Missing:" + "".join(f"\\n  w{i}" for i in range(40)))
+    >>> print(error_message("show", error).splitlines()[-1])
+      ... and 26 more
+    """
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    head, details = (lines[0], lines[1:]) if lines else (type(error).__name__, [])
+    if len(details) > MAX_DETAIL_LINES:
+        shown = MAX_DETAIL_LINES - 1
+        indent = details[shown][: len(details[shown]) - len(details[shown].lstrip())]
+        details = [*details[:shown], f"{indent}... and {len(details) - shown} more"]
+    return "\n".join([f"cnnlab {command}: error: {head}", *details])

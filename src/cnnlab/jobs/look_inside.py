@@ -15,7 +15,8 @@ from ..models import ARCHITECTURES, build_model
 from ..nn import Conv1d, Conv2d, Module
 from ..train import predict_proba
 from ..viz import activation_maps_per_layer, conv_kernels
-from .bundle import TrainedModel, load_trained
+from .bundle import TrainedModel
+from .predict import load_model_file
 
 DEFAULT_INPUTS = {"lenet5": (1, 28, 28), "small_vgg": (3, 32, 32)}
 IMAGENET_INPUT = (3, 224, 224)  # every other architecture of the zoo
@@ -55,7 +56,7 @@ def resolve_model(spec: str | Path, input_shape: tuple[int, ...] | None = None) 
         model = build_model(name, in_channels=shape[0], input_size=shape[-1], rng=0)
         return NamedModel(model, shape, name)
     if Path(name).suffix == ".safetensors" or Path(name).exists():
-        trained = load_trained(name)
+        trained = load_model_file(name)
         shape = tuple(input_shape or trained.input_shape)
         return NamedModel(trained.model, shape, f"{trained.architecture} from {name}", trained)
     hint = closest_names(name, ARCHITECTURES)
@@ -87,7 +88,7 @@ class Shown:
 
 def show_network(weights: str | Path, image: str | Path, out: str | Path) -> Shown:
     """Write the activation maps of every layer for one image, and every conv's kernels."""
-    trained = load_trained(weights)
+    trained = load_model_file(weights)
     channels, height, width = trained.input_shape
     picture = resize(read_image(image, color="gray" if channels == 1 else "rgb"), (height, width))
     x = picture[None, None] if picture.ndim == 2 else np.moveaxis(picture, -1, 0)[None]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from .._validation import check_non_negative_int, check_positive_int
 from .filters import filter_tour
 from .inside import inside_tour
 from .report import write_report
@@ -32,6 +33,8 @@ def run_demo(
     >>> files["report"].name, files["weights"].name
     ('report.md', 'model.safetensors')
     """
+    epochs, count = check_positive_int("epochs", epochs), check_positive_int("count", count)
+    seed = check_non_negative_int("seed", seed)  # checked before anything is written
     console = console or Console()
     out = Path(out_dir)
     start = time.perf_counter()
