@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 
 from ..jobs import resolve_model
-from ..viz import draw
+from ..jobs.look_inside import estimate_summary_bytes
+from ..viz import check_figure_path, draw
+from .budget import check_model_budget
 from .errors import shape_argument
 
 HELP = "draw the architecture as a schematic (SVG or PNG by the file's suffix)"
@@ -21,7 +23,14 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def check(args: argparse.Namespace) -> None:
+    """The options' checks, and the memory the drawing needs, before the model is built."""
+    check_figure_path(args.output, name="-o")
+    check_model_budget(f"Drawing {args.model}", estimate_summary_bytes, args.model, args.input)
+
+
 def run(args: argparse.Namespace) -> int:
+    check(args)
     named = resolve_model(args.model, args.input)
     print(f"wrote {draw(named.model, named.input_shape, args.output)}")
     return 0

@@ -6,7 +6,9 @@ import argparse
 
 from ..inspect import summary
 from ..jobs import resolve_model
-from .errors import shape_argument
+from ..jobs.look_inside import estimate_summary_bytes
+from .budget import check_model_budget
+from .errors import check_int, check_positive_number, shape_argument
 
 HELP = "table of layers: output shape, parameters, MACs, receptive field"
 FORMATS = ("table", "markdown", "csv", "json")
@@ -25,7 +27,17 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def check(args: argparse.Namespace) -> None:
+    """The options' checks, and the memory the summary needs, before the model is built."""
+    check_int("--batch-size", args.batch_size, minimum=1)
+    if args.spacing is not None:
+        check_positive_number("--spacing", args.spacing)
+    doing, shape = f"Summarising {args.model}", args.input
+    check_model_budget(doing, estimate_summary_bytes, args.model, shape, args.batch_size)
+
+
 def run(args: argparse.Namespace) -> int:
+    check(args)
     named = resolve_model(args.model, args.input)
     spacing = None
     if args.spacing is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import numpy as np
 from .._validation import closest_names, received
 from ..data.image_folder import resize
 from ..imageio import read_image
-from ..inspect import capture_activations
+from ..inspect import capture_activations, summary
 from ..models import ARCHITECTURES, build_model
 from ..nn import Conv1d, Conv2d, Module
 from ..train import predict_proba
@@ -20,6 +21,7 @@ from .predict import load_model_file
 
 DEFAULT_INPUTS = {"lenet5": (1, 28, 28), "small_vgg": (3, 32, 32)}
 IMAGENET_INPUT = (3, 224, 224)  # every other architecture of the zoo
+PROBE_SIDE = 64  # side of the trial input of `estimate_summary_bytes` for ImageNet models
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
@@ -65,6 +67,45 @@ def resolve_model(spec: str | Path, input_shape: tuple[int, ...] | None = None) 
         f"MODEL must be one of {', '.join(repr(a) for a in ARCHITECTURES)}{suggestion} or a "
         f"weights file from `cnnlab train`. {received(model=name)}"
     )
+
+
+def estimate_summary_bytes(
+    spec: str | Path, input_shape: tuple[int, ...] | None = None, batch_size: int = 1
+) -> int:
+    """About how many bytes ``summary(resolve_model(spec, input_shape), batch_size)`` holds.
+
+    The weights, the input and every layer's output (float32), without building the model
+    at that size: the model runs on one small trial input (two for lenet5 and small_vgg,
+    whose dense layers grow with the input) and the activations are scaled by the number
+    of input samples, the weights by a straight line through the trials.
+
+    >>> estimate_summary_bytes("lenet5", (1, 28, 28), batch_size=10**9) > 2**40
+    True
+    """
+    name = str(spec)
+    shape = tuple(input_shape) if input_shape else None
+    if name in ARCHITECTURES:
+        channels = (shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))[0]
+        default = DEFAULT_INPUTS.get(name, (channels, PROBE_SIDE, PROBE_SIDE))
+        sides = [default[-1], 2 * default[-1]] if name in DEFAULT_INPUTS else [default[-1]]
+        probes = [
+            ((channels,) + (side,) * (len(default) - 1), build_model(
+                name, in_channels=channels, input_size=side, rng=0))
+            for side in sides
+        ]  # fmt: skip
+    else:
+        trained = load_model_file(name)
+        probes = [(trained.input_shape, trained.model)]
+    shape = shape or probes[0][0]
+    points = []
+    for probe_shape, model in probes:
+        table = summary(model, probe_shape)
+        points.append((math.prod(probe_shape), table.total_params, table.activation_bytes))
+    size = math.prod(shape)
+    (n0, params0, activations0), (n1, params1, _) = points[0], points[-1]
+    params = params0 + max(params1 - params0, 0) * (size - n0) / (n1 - n0) if n1 > n0 else params0
+    per_example = activations0 * size / n0 + size * 4
+    return int(max(params, params0) * 4 + batch_size * per_example)
 
 
 def labelled_activations(model: Module, x: np.ndarray) -> dict[str, np.ndarray]:
