@@ -7,9 +7,10 @@ from pathlib import Path
 
 from ..jobs import resolve_model
 from ..jobs.look_inside import estimate_summary_bytes
+from ..models import ARCHITECTURES
 from ..viz import check_figure_path, draw
 from .budget import check_model_budget
-from .errors import shape_argument
+from .errors import input_error, shape_argument
 
 HELP = "draw the architecture as a schematic (SVG or PNG by the file's suffix)"
 
@@ -31,6 +32,14 @@ def check(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check(args)
-    named = resolve_model(args.model, args.input)
-    print(f"wrote {draw(named.model, named.input_shape, args.output)}")
+    zoo = args.model in ARCHITECTURES
+    try:
+        named = resolve_model(args.model, args.input)
+    except ValueError as error:  # a zoo model is built for the input: it may be too small
+        raise (input_error(args.model, args.input, error) if zoo else error) from error
+    try:
+        path = draw(named.model, named.input_shape, args.output)
+    except ValueError as error:  # the model cannot run at that input
+        raise input_error(args.model, args.input, error) from error
+    print(f"wrote {path}")
     return 0

@@ -47,6 +47,17 @@ def check_positive_number(option: str, value: float, maximum: float | None = Non
     return value
 
 
+def input_error(model: str, shape: tuple[int, ...] | None, error: ValueError) -> Exception:
+    """``error`` of ``model`` run at ``--input shape``, reworded to name the option.
+
+    >>> input_error("lenet5", (1, 2, 2), ValueError("`input_size` must be at least 12."))
+    UsageError('`--input` 1x2x2 does not fit lenet5: `input_size` must be at least 12.')
+    """
+    if shape is None or isinstance(error, UsageError):
+        return error
+    return UsageError(f"`--input` {'x'.join(map(str, shape))} does not fit {model}: {error}")
+
+
 def shape_argument(text: str) -> tuple[int, ...]:
     """An ``--input 1x28x28`` argument; a bad one is reported in cnnlab's words."""
     try:

@@ -7,8 +7,9 @@ import argparse
 from ..inspect import summary
 from ..jobs import resolve_model
 from ..jobs.look_inside import estimate_summary_bytes
+from ..models import ARCHITECTURES
 from .budget import check_model_budget
-from .errors import check_int, check_positive_number, shape_argument
+from .errors import check_int, check_positive_number, input_error, shape_argument
 
 HELP = "table of layers: output shape, parameters, MACs, receptive field"
 FORMATS = ("table", "markdown", "csv", "json")
@@ -38,7 +39,11 @@ def check(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check(args)
-    named = resolve_model(args.model, args.input)
+    zoo = args.model in ARCHITECTURES
+    try:
+        named = resolve_model(args.model, args.input)
+    except ValueError as error:  # a zoo model is built for the input: it may be too small
+        raise (input_error(args.model, args.input, error) if zoo else error) from error
     spacing = None
     if args.spacing is not None:
         spacing = (args.spacing, args.unit) if args.unit else args.spacing

@@ -74,38 +74,53 @@ def estimate_summary_bytes(
 ) -> int:
     """About how many bytes ``summary(resolve_model(spec, input_shape), batch_size)`` holds.
 
-    The weights, the input and every layer's output (float32), without building the model
-    at that size: the model runs on one small trial input (two for lenet5 and small_vgg,
-    whose dense layers grow with the input) and the activations are scaled by the number
-    of input samples, the weights by a straight line through the trials.
+    The weights, the input and every layer's output (float32), found without building the
+    model at that size: it runs on small trial inputs, and the activations are scaled by
+    the number of input pixels; a zoo model's weights by its channels and, for lenet5 and
+    small_vgg, whose dense layers are sized for the input, by the pixels it is built for.
 
     >>> estimate_summary_bytes("lenet5", (1, 28, 28), batch_size=10**9) > 2**40
     True
     """
     name = str(spec)
-    shape = tuple(input_shape) if input_shape else None
     if name in ARCHITECTURES:
-        channels = (shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))[0]
-        default = DEFAULT_INPUTS.get(name, (channels, PROBE_SIDE, PROBE_SIDE))
-        sides = [default[-1], 2 * default[-1]] if name in DEFAULT_INPUTS else [default[-1]]
-        probes = [
-            ((channels,) + (side,) * (len(default) - 1), build_model(
-                name, in_channels=channels, input_size=side, rng=0))
-            for side in sides
-        ]  # fmt: skip
+        shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
+        params, activations = _zoo_trials(name, shape)
     else:
-        trained = load_model_file(name)
-        probes = [(trained.input_shape, trained.model)]
-    shape = shape or probes[0][0]
-    points = []
-    for probe_shape, model in probes:
-        table = summary(model, probe_shape)
-        points.append((math.prod(probe_shape), table.total_params, table.activation_bytes))
-    size = math.prod(shape)
-    (n0, params0, activations0), (n1, params1, _) = points[0], points[-1]
-    params = params0 + max(params1 - params0, 0) * (size - n0) / (n1 - n0) if n1 > n0 else params0
-    per_example = activations0 * size / n0 + size * 4
-    return int(max(params, params0) * 4 + batch_size * per_example)
+        trained = resolve_model(name).trained  # a file, or the message for an unknown name
+        shape = tuple(input_shape or trained.input_shape)
+        table = summary(trained.model, trained.input_shape)
+        params = table.total_params
+        activations = table.activation_bytes * _pixels(shape) / _pixels(trained.input_shape)
+    return int(4 * params + batch_size * (activations + 4 * math.prod(shape)))
+
+
+def _zoo_trials(name: str, shape: tuple[int, ...]) -> tuple[float, float]:
+    """Weights and activation bytes per example of zoo model ``name`` built for ``shape``.
+
+    From trial builds at the default size (64x64 for the ImageNet models), with one more
+    channel when ``shape`` has other channels, and twice the side for the models whose
+    dense layers grow with the input (built square, with the side ``shape[-1]``).
+    """
+    default = DEFAULT_INPUTS.get(name, (3, PROBE_SIDE, PROBE_SIDE))
+    channels, side, dims = default[0], default[-1], len(default) - 1
+
+    def trial(channels: int, side: int) -> tuple[int, int]:
+        model = build_model(name, in_channels=channels, input_size=side, rng=0)
+        table = summary(model, (channels,) + (side,) * dims)
+        return table.total_params, table.activation_bytes
+
+    params, activations = trial(channels, side)
+    per_channel = trial(channels + 1, side)[0] - params if shape[0] != channels else 0
+    per_pixel, pixels = 0.0, side**dims
+    if name in DEFAULT_INPUTS and shape[-1] != side:
+        per_pixel = max(trial(channels, 2 * side)[0] - params, 0) / (2**dims * pixels - pixels)
+    built = params + per_channel * (shape[0] - channels) + per_pixel * (shape[-1] ** dims - pixels)
+    return max(built, 0), activations * _pixels(shape) / pixels
+
+
+def _pixels(shape: tuple[int, ...]) -> int:
+    return math.prod(shape[1:])
 
 
 def labelled_activations(model: Module, x: np.ndarray) -> dict[str, np.ndarray]:
