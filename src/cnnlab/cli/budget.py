@@ -15,8 +15,8 @@ from collections.abc import Callable
 from .._validation import received
 from .errors import UsageError
 
-#: Longest estimated run a command starts: a filter of a few minutes is a typo's sign.
-TIME_LIMIT_SECONDS = 300.0
+#: Longest estimated run a command starts: a filter of minutes is a typo's sign.
+TIME_LIMIT_SECONDS = 60.0
 FALLBACK_MEMORY = 4 << 30  # where the machine's memory cannot be read
 
 

@@ -78,8 +78,8 @@ def error_message(command: str, error: BaseException) -> str:
       a
       b
     >>> error = ValueError("Missing:" + "".join(f"\\n  w{i}" for i in range(40)))
-    >>> print(error_message("show", error).splitlines()[-1])
-      ... and 26 more
+    >>> error_message("show", error).splitlines()[-1]
+    '  ... and 26 more'
     """
     lines = [line for line in str(error).splitlines() if line.strip()]
     head, details = (lines[0], lines[1:]) if lines else (type(error).__name__, [])

@@ -24,6 +24,10 @@ from ._image import result_dtype, work_dtype
 from .by_name import FILTERS, GRADIENT_OPERATORS
 from .kernels import kernel
 
+# A long kernel's band matrices outgrow the caches: each term then costs more, up to a
+# memory-bound limit (measured: 2.4e-10 s at 10^4 taps, 1e-9 s at 10^5).
+LONG_KERNEL_SECONDS_PER_TAP = 2e-14
+MAX_SECONDS_PER_TERM = 2e-9
 SORT_SECONDS = 2e-9  # per value and per log2 of the window's size, sorting the windows
 MAX_TAPS = 2**62  # beyond any memory: estimates stop growing here, and stay finite
 NETWORK_TERMS = 20  # min/max operations per pixel of the 3x3 median network
@@ -105,7 +109,8 @@ def _separable_cost(H: int, W: int, kh: int, kw: int, work: np.dtype) -> Cost:
     """Two 1-D passes, each over the plane padded along its own axis."""
     padded = max((H + kh - 1) * W, H * (W + kw - 1))
     band = _direct.ROWS * (_direct.ROWS + max(kh, kw) - 1)
-    seconds = _direct.seconds((H, W), (kh, 1)) + _direct.seconds((H, W), (1, kw))
+    # Each pass: a band-matrix row of ``taps + ROWS - 1`` terms per output sample.
+    seconds = sum(H * W * (taps + _direct.ROWS - 1) * _seconds_per_term(taps) for taps in (kh, kw))
     return Cost((padded + 2 * H * W + band) * work.itemsize, seconds)
 
 
@@ -128,3 +133,8 @@ def _median_cost(H: int, W: int, kh: int, kw: int, work: np.dtype) -> Cost:
     else:
         seconds = H * W * n * math.log2(max(n, 2)) * SORT_SECONDS
     return Cost((padded + windows + H * W) * work.itemsize, seconds)
+
+
+def _seconds_per_term(taps: int) -> float:
+    per_term = _direct.SECONDS_PER_TERM + LONG_KERNEL_SECONDS_PER_TAP * taps
+    return min(per_term, MAX_SECONDS_PER_TERM)
