@@ -30,6 +30,7 @@ LONG_KERNEL_SECONDS_PER_TAP = 2e-14
 MAX_SECONDS_PER_TERM = 2e-9
 SORT_SECONDS = 2e-9  # per value and per log2 of the window's size, sorting the windows
 MAX_TAPS = 2**62  # beyond any memory: estimates stop growing here, and stay finite
+SCRATCH_BYTES = 2 << 20  # reused blocks: the median's rows of windows, the sums' stacks
 NETWORK_TERMS = 20  # min/max operations per pixel of the 3x3 median network
 
 
@@ -72,8 +73,8 @@ def filter_cost(
     Examples
     --------
     >>> cost = filter_cost("gaussian", (480, 640), sigma=1e6)
-    >>> round(cost.nbytes / 2**30)  # GiB: the image padded by 4 million rows
-    19
+    >>> round(cost.nbytes / 2**30)  # GiB: the image padded by 4 million rows, then columns
+    34
     >>> filter_cost("median", (480, 640), size=1001).seconds > 3600
     True
     """
@@ -102,12 +103,12 @@ def filter_cost(
             plane = Cost(2 * once.nbytes, 2 * once.seconds)
         else:
             plane = _kernel_cost(H, W, *kernel(name).shape, work)
-    return Cost(plane.nbytes + result_bytes, planes * plane.seconds)
+    return Cost(plane.nbytes + result_bytes + SCRATCH_BYTES, planes * plane.seconds)
 
 
 def _separable_cost(H: int, W: int, kh: int, kw: int, work: np.dtype) -> Cost:
     """Two 1-D passes, each over the plane padded along its own axis."""
-    padded = max((H + kh - 1) * W, H * (W + kw - 1))
+    padded = (H + kh - 1) * W + H * (W + kw - 1)
     band = _direct.ROWS * (_direct.ROWS + max(kh, kw) - 1)
     # Each pass: a band-matrix row of ``taps + ROWS - 1`` terms per output sample.
     seconds = sum(H * W * (taps + _direct.ROWS - 1) * _seconds_per_term(taps) for taps in (kh, kw))
