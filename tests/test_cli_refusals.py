@@ -20,6 +20,12 @@ from cnnlab.jobs import train_classifier
 EXIF_ORIENTATION, ROTATE_90_CLOCKWISE = 0x0112, 6
 
 
+@pytest.fixture(autouse=True)
+def in_a_scratch_folder(tmp_path, monkeypatch):
+    """Outputs named after their input (no ``-o``) land in the test's own folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     data = shapes(60, size=28, rng=0)
