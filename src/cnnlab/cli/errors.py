@@ -14,36 +14,33 @@ class UsageError(Exception):
     """Bad command-line input: reported as one line on stderr with exit status 2."""
 
 
-def check_int(option: str, value: int, minimum: int = 0, maximum: int | None = None) -> int:
-    """An int option's value between ``minimum`` and ``maximum``; otherwise a UsageError.
+def check_int(option: str, value: int, minimum: int = 0) -> int:
+    """An int option's value, at least ``minimum`` (0 or 1); otherwise a UsageError.
 
     >>> check_int("--top", 0, minimum=1)
     Traceback (most recent call last):
     ...
     cnnlab.cli.errors.UsageError: `--top` must be a positive int. Received: --top=0.
     """
-    if value < minimum or (maximum is not None and value > maximum):
-        if maximum is not None:
-            wanted = f"an int from {minimum} to {maximum}"
-        else:
-            wanted = {0: "a non-negative int", 1: "a positive int"}.get(
-                minimum, f"an int of at least {minimum}"
-            )
+    if value < minimum:
+        wanted = "a positive int" if minimum == 1 else f"an int of at least {minimum}"
+        wanted = "a non-negative int" if minimum == 0 else wanted
         raise UsageError(f"`{option}` must be {wanted}. {received(**{option: value})}")
     return value
 
 
-def check_positive_number(option: str, value: float, maximum: float | None = None) -> float:
-    """A float option's value: finite, above 0 and at most ``maximum``; else a UsageError.
+def check_positive_number(option: str, value: float) -> float:
+    """A float option's value, finite and above 0; otherwise a UsageError.
 
     >>> check_positive_number("--sigma", float("nan"))
     Traceback (most recent call last):
     ...
     cnnlab.cli.errors.UsageError: `--sigma` must be a positive finite number. Received: --sigma=nan.
     """
-    if not (math.isfinite(value) and value > 0) or (maximum is not None and value > maximum):
-        wanted = "a positive finite number" + (f" of at most {maximum:g}" if maximum else "")
-        raise UsageError(f"`{option}` must be {wanted}. {received(**{option: value})}")
+    if not (math.isfinite(value) and value > 0):
+        raise UsageError(
+            f"`{option}` must be a positive finite number. {received(**{option: value})}"
+        )
     return value
 
 
