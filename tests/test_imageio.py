@@ -1,6 +1,7 @@
 """Reading images: upright, whatever way the camera stored them."""
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from cnnlab.imageio import read_image
@@ -41,3 +42,10 @@ def test_colour_jpeg_with_an_exif_rotation_keeps_its_channels(tmp_path):
     image = read_image(tmp_path / "red.jpg", color="rgb")
     assert image.shape == (24, 8, 3)
     np.testing.assert_allclose(image.mean(axis=(0, 1)), [1, 0, 0], atol=0.05)
+
+
+def test_an_image_beyond_pillows_pixel_limit_is_refused_in_one_line(tmp_path, monkeypatch):
+    write_jpeg(tmp_path / "big.jpg", np.zeros((64, 64), np.uint8))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 64x64 is then a "decompression bomb"
+    with pytest.raises(ValueError, match="is too large to read"):
+        read_image(tmp_path / "big.jpg")

@@ -93,6 +93,8 @@ def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
                 scaled = (data - low) / (high - low) if high > low else np.zeros_like(data)
                 return scaled.astype(np.float32)
             data = np.asarray(image.convert(pil_mode), dtype=np.float32)
+    except Image.DecompressionBombError as error:  # e.g. a small file claiming 100k x 100k
+        raise ValueError(f"The image {path} is too large to read: {error}") from error
     except (UnidentifiedImageError, OSError) as error:
         raise ValueError(f"Not an image that Pillow can read: {path} ({error})") from error
     return data / np.float32(255.0)
