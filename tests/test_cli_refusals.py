@@ -229,3 +229,8 @@ def test_a_jpeg_turned_by_its_exif_tag_is_filtered_upright(tmp_path, capsys):
     upright = np.load(out)
     assert upright.shape == (40, 16)
     assert upright[:15].mean() < 0.1 and upright[25:].mean() > 0.9  # dark half on top
+
+
+def test_a_training_folder_given_as_weights_points_to_the_model_inside(trained, capsys):
+    line = refusal(["draw", trained, "-o", "net.svg"], capsys)
+    assert f"found a folder, {trained}: pass {trained / 'model.safetensors'}" in line

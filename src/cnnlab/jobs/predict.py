@@ -47,9 +47,14 @@ def load_model_file(weights: str | Path) -> TrainedModel:
     """`load_trained`, with a pointer to the model when handed a training checkpoint.
 
     ``cnnlab train`` writes ``checkpoint.safetensors`` (what ``--resume`` reads) beside
-    ``model.safetensors`` and its ``model.json``; only the latter pair is a model.
+    ``model.safetensors`` and its ``model.json``; only the latter pair is a model. Handed
+    the folder itself, it names the model file inside.
     """
     path = Path(weights)
+    if path.is_dir():
+        inside = path / "model.safetensors"
+        hint = f": pass {inside}" if inside.is_file() else ""
+        raise IsADirectoryError(f"Expected a weights file but found a folder, {path}{hint}.")
     model = path.with_name("model.safetensors")
     if path.is_file() and not description_path(path).exists() and path != model:
         if model.is_file() and description_path(model).is_file():
