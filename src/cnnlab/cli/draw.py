@@ -6,9 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..jobs import resolve_model
-from ..jobs.look_inside import estimate_summary_bytes
-from ..models import ARCHITECTURES
-from ..viz import check_figure_path, draw
+from ..viz import draw
 from .budget import check_model_budget
 from .errors import input_error, shape_argument
 
@@ -26,11 +24,16 @@ def add_parser(subparsers) -> None:
 
 def check(args: argparse.Namespace) -> None:
     """The options' checks, and the memory the drawing needs, before the model is built."""
+    from ..jobs.look_inside import estimate_summary_bytes
+    from ..viz import check_figure_path
+
     check_figure_path(args.output, name="-o")
     check_model_budget(f"Drawing {args.model}", estimate_summary_bytes, args.model, args.input)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..models import ARCHITECTURES
+
     check(args)
     zoo = args.model in ARCHITECTURES
     try:

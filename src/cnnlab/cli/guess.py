@@ -8,8 +8,6 @@ from pathlib import Path
 
 from .._validation import closest_names, received
 from ..guessing import Guesser
-from ..models import ARCHITECTURES
-from ..weights import KNOWN_WEIGHTS
 from .errors import UsageError, check_int
 
 HELP = "guess what images show with an ImageNet network (or a model from `cnnlab train`)"
@@ -39,6 +37,9 @@ def add_parser(subparsers) -> None:
 
 def check(args: argparse.Namespace) -> None:
     """The options' checks, before any weights are loaded or downloaded."""
+    from ..models import ARCHITECTURES
+    from ..weights import KNOWN_WEIGHTS
+
     check_int("--top", args.top, minimum=1)
     models = tuple(dict.fromkeys((*ARCHITECTURES, *KNOWN_WEIGHTS)))
     if args.model not in models:

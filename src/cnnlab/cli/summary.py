@@ -6,8 +6,6 @@ import argparse
 
 from ..inspect import summary
 from ..jobs import resolve_model
-from ..jobs.look_inside import estimate_summary_bytes
-from ..models import ARCHITECTURES
 from .budget import check_model_budget
 from .errors import check_int, check_positive_number, input_error, shape_argument
 
@@ -30,6 +28,8 @@ def add_parser(subparsers) -> None:
 
 def check(args: argparse.Namespace) -> None:
     """The options' checks, and the memory the summary needs, before the model is built."""
+    from ..jobs.look_inside import estimate_summary_bytes
+
     check_int("--batch-size", args.batch_size, minimum=1)
     if args.spacing is not None:
         check_positive_number("--spacing", args.spacing)
@@ -38,6 +38,8 @@ def check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..models import ARCHITECTURES
+
     check(args)
     zoo = args.model in ARCHITECTURES
     try:
