@@ -9,14 +9,13 @@ import contextlib
 import io
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
 from cnnlab.cli import demo, draw, filter, guess, predict, summary
-from cnnlab.cli.errors import UsageError
+from cnnlab.cli.errors import UsageError, shape_argument
 from cnnlab.cli.main import build_parser, main
 from cnnlab.data import demo_image, shapes
 from cnnlab.filters import filter_cost
@@ -235,19 +234,17 @@ def test_the_installed_command_refuses_with_one_line_naming_the_option(tmp_path,
 
 
 def test_every_numeric_option_but_trains_is_covered():
-    parser = build_parser()
-    numeric = set()
-    subparsers = next(a for a in parser._actions if a.dest == "command")
-    for command, sub in subparsers.choices.items():
-        for action in sub._actions:
-            if action.type in (int, float) or getattr(action.type, "__name__", "") == (
-                "shape_argument"
-            ):
-                numeric.add((command, action.option_strings[-1]))
+    """A new numeric option fails this test until a property test above covers it."""
+    subparsers = next(a for a in build_parser()._actions if a.dest == "command")
+    numeric = {
+        (command, action.option_strings[-1])
+        for command, sub in subparsers.choices.items()
+        for action in sub._actions
+        if action.type in (int, float, shape_argument)
+    }
     covered = {
         ("demo", "--epochs"), ("demo", "--seed"), ("predict", "--top"), ("guess", "--top"),
         ("filter", "--size"), ("filter", "--sigma"), ("summary", "--batch-size"),
         ("summary", "--spacing"), ("summary", "--input"), ("draw", "--input"),
     }  # fmt: skip
     assert {option for option in numeric if option[0] != "train"} == covered
-    assert np.all([command in CHECKS for command, _ in covered])
