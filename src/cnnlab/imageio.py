@@ -9,11 +9,38 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ._validation import check_array, check_choice, received
 
 COLOR_MODES = ("keep", "gray", "rgb")
+COMMON_SUFFIXES = (".png", ".jpg", ".tif", ".bmp", ".gif", ".webp")
+
+
+def writable_suffixes() -> frozenset[str]:
+    """The file-name suffixes of the image formats Pillow writes (``.png``, ``.jpg``, ...)."""
+    Image.init()
+    return frozenset(s for s, f in Image.registered_extensions().items() if f in Image.SAVE)
+
+
+def check_image_path(path: str | Path, name: str = "path") -> Path:
+    """Check that an image can be written at ``path``: a file name with an image suffix.
+
+    >>> check_image_path("out", name="-o")
+    Traceback (most recent call last):
+    ...
+    ValueError: `-o` must be a file name ending in an image format, such as .png, .jpg, .tif, \
+.bmp, .gif, .webp. Received: -o='out'.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"`{name}` must name a file, but {path} is a folder.")
+    if path.suffix.lower() not in writable_suffixes():
+        raise ValueError(
+            f"`{name}` must be a file name ending in an image format, such as "
+            f"{', '.join(COMMON_SUFFIXES)}. {received(**{name: str(path)})}"
+        )
+    return path
 
 
 def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
@@ -26,6 +53,9 @@ def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
     color : {"keep", "gray", "rgb"}
         ``"keep"`` returns grayscale files as ``(H, W)`` and colour files as
         ``(H, W, 3)`` (transparency is dropped); ``"gray"`` and ``"rgb"`` convert.
+
+    The picture comes upright: a camera's EXIF orientation tag (a JPEG taken with the
+    phone turned) is applied, as ``PIL.ImageOps.exif_transpose`` does.
 
     Returns
     -------
@@ -48,6 +78,7 @@ def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
     try:
         with Image.open(path) as image:
             image.load()
+            ImageOps.exif_transpose(image, in_place=True)
             pil_mode = {"gray": "L", "rgb": "RGB"}.get(color)
             if pil_mode is None:
                 pil_mode = (
@@ -62,6 +93,8 @@ def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
                 scaled = (data - low) / (high - low) if high > low else np.zeros_like(data)
                 return scaled.astype(np.float32)
             data = np.asarray(image.convert(pil_mode), dtype=np.float32)
+    except Image.DecompressionBombError as error:  # e.g. a small file claiming 100k x 100k
+        raise ValueError(f"The image {path} is too large to read: {error}") from error
     except (UnidentifiedImageError, OSError) as error:
         raise ValueError(f"Not an image that Pillow can read: {path} ({error})") from error
     return data / np.float32(255.0)
@@ -73,6 +106,7 @@ def write_image(path: str | Path, image: np.ndarray, clip: bool = True) -> None:
     Values are taken to lie in ``[0, 1]`` and clipped there (``clip=False`` rescales the
     array's own minimum and maximum to ``[0, 1]`` instead, for signed filter responses).
     """
+    path = check_image_path(path)
     array = check_array("image", image, ndim=(2, 3), allow_complex=False).astype(np.float64)
     if array.ndim == 3 and array.shape[2] not in (1, 3, 4):
         raise ValueError(

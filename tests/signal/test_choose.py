@@ -2,8 +2,10 @@
 
 import numpy as np
 import pytest
+import scipy.signal
 
-from cnnlab.signal import choose_method, convolve, next_fast_len
+from cnnlab.signal import choose_method, convolve, correlate, next_fast_len
+from cnnlab.signal.choose import SMALL_SECONDS, scipy_seconds
 
 
 def is_5_smooth(n):
@@ -49,3 +51,74 @@ def test_non_finite_input_is_summed_directly_so_it_stays_local(bad):
     assert choose_method(image, np.ones((41, 41))) == "direct"
     result = convolve(image, np.ones((41, 41)), "same")
     assert np.isfinite(result[100:, 100:]).all()
+
+
+def scipy_auto_method(a, v, mode):
+    """The method scipy.signal.convolve(a, v, mode) runs with method="auto"."""
+    if mode == "valid" and v.size > a.size:  # SciPy puts the larger input first
+        a, v = v, a
+    return scipy.signal.choose_conv_method(a, v, mode)
+
+
+def test_small_complex_integers_are_summed_exactly_as_scipy_sums_them():
+    rng = np.random.default_rng(0)
+    a = rng.integers(-3, 4, (4, 4, 3)) + 1j * rng.integers(-3, 4, (4, 4, 3))
+    v = rng.integers(-3, 4, (4, 2, 3)) + 1j * rng.integers(-3, 4, (4, 2, 3))
+    assert choose_method(a, v, "same") == scipy_auto_method(a, v, "same") == "direct"
+    np.testing.assert_array_equal(convolve(a, v, "same"), scipy.signal.convolve(a, v, "same"))
+
+
+def test_a_complex_pair_of_shapes_1x2x2_and_1x4x4_comes_back_exact():
+    rng = np.random.default_rng(1)
+    a = rng.integers(-3, 4, (1, 2, 2)) + 1j * rng.integers(-3, 4, (1, 2, 2))
+    v = rng.integers(-3, 4, (1, 4, 4)) + 1j * rng.integers(-3, 4, (1, 4, 4))
+    for first, second in ((a, v), (v, a)):
+        expected = scipy.signal.convolve(first, second, "same", method="direct")
+        np.testing.assert_array_equal(convolve(first, second, "same"), expected)
+
+
+@pytest.mark.parametrize("n", [5, 7, 8])
+def test_3d_float32_derivative_of_a_constant_volume_is_exactly_zero(n):
+    volume = np.full((n, n, n), 0.7, np.float32)
+    derivative = np.zeros((3, 3, 3), np.float32)
+    derivative[..., 0], derivative[..., 2] = -1, 1
+    assert choose_method(volume, derivative, "valid") == "direct"
+    result = correlate(volume, derivative, "valid")
+    assert result.dtype == np.float32
+    np.testing.assert_array_equal(result, 0)
+
+
+def test_auto_picks_scipys_method_on_random_small_shapes():
+    rng = np.random.default_rng(2)
+    compared = 0
+    for trial in range(600):
+        ndim = int(rng.integers(1, 4))
+        shapes = [tuple(int(n) for n in rng.integers(1, 7, ndim)) for _ in range(2)]
+        mode = ("full", "same", "valid")[trial % 3]
+        dtype = (np.float64, np.float32, np.complex128, np.int64)[trial % 4]
+        a, v = (rng.integers(-4, 5, shape).astype(dtype) for shape in shapes)
+        if mode == "valid" and not (
+            all(m >= n for m, n in zip(*shapes)) or all(m <= n for m, n in zip(*shapes))
+        ):
+            continue
+        if scipy_seconds(a.shape, v.shape, mode)[0] > SMALL_SECONDS:
+            continue  # beyond SciPy's rule: cnnlab's own timing model decides
+        compared += 1
+        assert choose_method(a, v, mode) == scipy_auto_method(a, v, mode), (shapes, mode)
+        expected = scipy.signal.correlate(a, v, mode)
+        np.testing.assert_allclose(correlate(a, v, mode), expected, rtol=1e-6, atol=1e-4)
+    assert compared > 300
+
+
+def test_integers_that_scipy_sums_directly_for_exactness_are_summed_directly():
+    a = np.full((64, 64), 2**26, np.int64)
+    v = np.full((64, 64), 2**26 + 1, np.int64)
+    assert scipy.signal.choose_conv_method(a, v) == "direct"
+    assert choose_method(a, v) == "direct"
+
+
+def test_exact_integer_sums_stay_exact_when_the_fft_is_chosen():
+    rng = np.random.default_rng(3)
+    a, v = rng.integers(-50, 51, (96, 96)), rng.integers(-50, 51, (31, 31))
+    assert choose_method(a, v) == "fft"
+    np.testing.assert_array_equal(convolve(a, v), convolve(a, v, method="direct"))

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..tour import run_demo
+from .errors import UsageError, check_int
 
 HELP = "offline tour on built-in data: filters a picture, trains LeNet-5, writes a report"
 
@@ -23,6 +24,15 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def check(args: argparse.Namespace) -> None:
+    """The options' checks, before anything is computed or written."""
+    check_int("--epochs", args.epochs, minimum=1)
+    check_int("--seed", args.seed, minimum=0)
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"`--out` must be a folder, but a file has that name: {args.out}")
+
+
 def run(args: argparse.Namespace) -> int:
+    check(args)
     run_demo(args.out, epochs=args.epochs, seed=args.seed)
     return 0

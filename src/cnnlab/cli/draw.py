@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..jobs import resolve_model
 from ..viz import draw
-from .errors import shape_argument
+from .budget import check_model_budget
+from .errors import input_error, shape_argument
 
 HELP = "draw the architecture as a schematic (SVG or PNG by the file's suffix)"
 
@@ -21,7 +22,27 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def check(args: argparse.Namespace) -> None:
+    """The options' checks, and the memory the drawing needs, before the model is built."""
+    from ..jobs.look_inside import estimate_summary_bytes
+    from ..viz import check_figure_path
+
+    check_figure_path(args.output, name="-o")
+    check_model_budget(f"Drawing {args.model}", estimate_summary_bytes, args.model, args.input)
+
+
 def run(args: argparse.Namespace) -> int:
-    named = resolve_model(args.model, args.input)
-    print(f"wrote {draw(named.model, named.input_shape, args.output)}")
+    from ..models import ARCHITECTURES
+
+    check(args)
+    zoo = args.model in ARCHITECTURES
+    try:
+        named = resolve_model(args.model, args.input)
+    except ValueError as error:  # a zoo model is built for the input: it may be too small
+        raise (input_error(args.model, args.input, error) if zoo else error) from error
+    try:
+        path = draw(named.model, named.input_shape, args.output)
+    except ValueError as error:  # the model cannot run at that input
+        raise input_error(args.model, args.input, error) from error
+    print(f"wrote {path}")
     return 0

@@ -6,7 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
+from .._validation import closest_names, received
 from ..guessing import Guesser
+from .errors import UsageError, check_int
 
 HELP = "guess what images show with an ImageNet network (or a model from `cnnlab train`)"
 
@@ -33,7 +35,24 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def check(args: argparse.Namespace) -> None:
+    """The options' checks, before any weights are loaded or downloaded."""
+    from ..models import ARCHITECTURES
+    from ..weights import KNOWN_WEIGHTS
+
+    check_int("--top", args.top, minimum=1)
+    models = tuple(dict.fromkeys((*ARCHITECTURES, *KNOWN_WEIGHTS)))
+    if args.model not in models:
+        hint = closest_names(args.model, models)
+        suggestion = f" (did you mean {' or '.join(repr(h) for h in hint)}?)" if hint else ""
+        raise UsageError(
+            f"Unknown model {args.model!r}{suggestion}: `--model` is one of "
+            f"{', '.join(ARCHITECTURES)}. {received(**{'--model': args.model})}"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
+    check(args)
     guesser = Guesser.load(args.model, args.weights)
     results = []
     for i, image in enumerate(args.images):

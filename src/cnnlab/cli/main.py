@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..train import TrainingInterrupted
 from . import demo, draw, filter, guess, kernels, predict, show, summary, train, weights
-from .errors import UsageError
+from .errors import UsageError, error_message
 
 COMMANDS = (demo, train, predict, guess, weights, summary, show, draw, filter, kernels)
 
@@ -45,8 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ValueError, TypeError, OSError) as error:
         if os.environ.get("CNNLAB_DEBUG"):
             raise
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        print(f"cnnlab {args.command}: error: {message}", file=sys.stderr)
+        print(error_message(args.command, error), file=sys.stderr)
         return 2
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..jobs import predict_images
+from ..jobs.predict import Unreadable, predict_images
+from .errors import UsageError, check_int
 
 HELP = "classify images with a model written by `cnnlab train`"
 
@@ -18,7 +19,21 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def check(args: argparse.Namespace) -> None:
+    """The options' checks, before the model is loaded."""
+    check_int("--top", args.top, minimum=1)
+
+
 def run(args: argparse.Namespace) -> int:
-    for prediction in predict_images(args.weights, args.images, top=args.top):
-        print(prediction)
+    check(args)
+    results = predict_images(args.weights, args.images, top=args.top, on_error="keep")
+    unreadable = [result for result in results if isinstance(result, Unreadable)]
+    for result in results:
+        if not isinstance(result, Unreadable):
+            print(result, flush=True)
+    if len(unreadable) == 1:
+        raise UsageError(str(unreadable[0]))
+    if unreadable:
+        reasons = "".join(f"\n  {result}" for result in unreadable)
+        raise UsageError(f"{len(unreadable)} of {len(results)} images could not be read:{reasons}")
     return 0

@@ -6,7 +6,8 @@ import argparse
 
 from ..inspect import summary
 from ..jobs import resolve_model
-from .errors import shape_argument
+from .budget import check_model_budget
+from .errors import check_int, check_positive_number, input_error, shape_argument
 
 HELP = "table of layers: output shape, parameters, MACs, receptive field"
 FORMATS = ("table", "markdown", "csv", "json")
@@ -25,8 +26,26 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def check(args: argparse.Namespace) -> None:
+    """The options' checks, and the memory the summary needs, before the model is built."""
+    from ..jobs.look_inside import estimate_summary_bytes
+
+    check_int("--batch-size", args.batch_size, minimum=1)
+    if args.spacing is not None:
+        check_positive_number("--spacing", args.spacing)
+    doing, shape = f"Summarising {args.model}", args.input
+    check_model_budget(doing, estimate_summary_bytes, args.model, shape, args.batch_size)
+
+
 def run(args: argparse.Namespace) -> int:
-    named = resolve_model(args.model, args.input)
+    from ..models import ARCHITECTURES
+
+    check(args)
+    zoo = args.model in ARCHITECTURES
+    try:
+        named = resolve_model(args.model, args.input)
+    except ValueError as error:  # a zoo model is built for the input: it may be too small
+        raise (input_error(args.model, args.input, error) if zoo else error) from error
     spacing = None
     if args.spacing is not None:
         spacing = (args.spacing, args.unit) if args.unit else args.spacing

@@ -13,11 +13,13 @@ smoothing    mean, gaussian: low-pass filters as two 1-D passes
 median       median: the nonlinear filter that removes salt-and-pepper noise
 gradient     gradient -> Gradient(gx, gy, magnitude, angle), with Sobel, Prewitt or Scharr
 by_name      apply(image, name, ...): any of the above by name; FILTERS lists the names
+cost         filter_cost(name, image_shape, ...) -> Cost(nbytes, seconds), before running
 """
 
 from .boundary import MODES, pad
-from .by_name import FILTERS, apply, is_signed
+from .by_name import FILTERS, GRADIENT_OPERATORS, apply, is_signed
 from .correlate import convolve, correlate
+from .cost import Cost, filter_cost
 from .gradient import Gradient, gradient
 from .kernels import (
     EMBOSS,
@@ -39,6 +41,7 @@ from .smoothing import gaussian, mean
 __all__ = [
     "EMBOSS",
     "FILTERS",
+    "GRADIENT_OPERATORS",
     "IDENTITY",
     "KERNELS",
     "LAPLACIAN",
@@ -50,10 +53,12 @@ __all__ = [
     "SHARPEN",
     "SOBEL_X",
     "SOBEL_Y",
+    "Cost",
     "Gradient",
     "apply",
     "convolve",
     "correlate",
+    "filter_cost",
     "gaussian",
     "gradient",
     "is_signed",

@@ -43,7 +43,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validation import check_choice, check_int_tuple, check_keywords, check_positive_float
+from .._validation import (
+    check_choice,
+    check_int_tuple,
+    check_keywords,
+    check_positive_float,
+    received,
+)
 
 
 def _constant(values: Any) -> np.ndarray:
@@ -100,6 +106,11 @@ def gaussian_kernel_1d(sigma: float, truncate: float = 4.0) -> np.ndarray:
     """
     sigma = check_positive_float("sigma", sigma)
     truncate = check_positive_float("truncate", truncate)
+    if not np.isfinite(truncate * sigma):
+        raise ValueError(
+            f"`truncate * sigma` must be finite (it is the kernel's radius). "
+            f"{received(sigma=sigma, truncate=truncate)}"
+        )
     radius = int(truncate * sigma + 0.5)
     x = np.arange(-radius, radius + 1, dtype=np.float64)
     weights = np.exp(-0.5 * (x / sigma) ** 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,15 +11,17 @@ import numpy as np
 from .._validation import closest_names, received
 from ..data.image_folder import resize
 from ..imageio import read_image
-from ..inspect import capture_activations
+from ..inspect import capture_activations, summary
 from ..models import ARCHITECTURES, build_model
 from ..nn import Conv1d, Conv2d, Module
 from ..train import predict_proba
 from ..viz import activation_maps_per_layer, conv_kernels
-from .bundle import TrainedModel, load_trained
+from .bundle import TrainedModel
+from .predict import load_model_file
 
 DEFAULT_INPUTS = {"lenet5": (1, 28, 28), "small_vgg": (3, 32, 32)}
 IMAGENET_INPUT = (3, 224, 224)  # every other architecture of the zoo
+PROBE_SIDE = 64  # side of the trial input of `estimate_summary_bytes` for ImageNet models
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
@@ -55,7 +58,7 @@ def resolve_model(spec: str | Path, input_shape: tuple[int, ...] | None = None) 
         model = build_model(name, in_channels=shape[0], input_size=shape[-1], rng=0)
         return NamedModel(model, shape, name)
     if Path(name).suffix == ".safetensors" or Path(name).exists():
-        trained = load_trained(name)
+        trained = load_model_file(name)
         shape = tuple(input_shape or trained.input_shape)
         return NamedModel(trained.model, shape, f"{trained.architecture} from {name}", trained)
     hint = closest_names(name, ARCHITECTURES)
@@ -64,6 +67,60 @@ def resolve_model(spec: str | Path, input_shape: tuple[int, ...] | None = None) 
         f"MODEL must be one of {', '.join(repr(a) for a in ARCHITECTURES)}{suggestion} or a "
         f"weights file from `cnnlab train`. {received(model=name)}"
     )
+
+
+def estimate_summary_bytes(
+    spec: str | Path, input_shape: tuple[int, ...] | None = None, batch_size: int = 1
+) -> int:
+    """About how many bytes ``summary(resolve_model(spec, input_shape), batch_size)`` holds.
+
+    The weights, the input and every layer's output (float32), found without building the
+    model at that size: it runs on small trial inputs, and the activations are scaled by
+    the number of input pixels; a zoo model's weights by its channels and, for lenet5 and
+    small_vgg, whose dense layers are sized for the input, by the pixels it is built for.
+
+    >>> estimate_summary_bytes("lenet5", (1, 28, 28), batch_size=10**9) > 2**40
+    True
+    """
+    name = str(spec)
+    if name in ARCHITECTURES:
+        shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
+        params, activations = _zoo_trials(name, shape)
+    else:
+        trained = resolve_model(name).trained  # a file, or the message for an unknown name
+        shape = tuple(input_shape or trained.input_shape)
+        table = summary(trained.model, trained.input_shape)
+        params = table.total_params
+        activations = table.activation_bytes * _pixels(shape) / _pixels(trained.input_shape)
+    return int(4 * params + batch_size * (activations + 4 * math.prod(shape)))
+
+
+def _zoo_trials(name: str, shape: tuple[int, ...]) -> tuple[float, float]:
+    """Weights and activation bytes per example of zoo model ``name`` built for ``shape``.
+
+    From trial builds at the default size (64x64 for the ImageNet models), with one more
+    channel when ``shape`` has other channels, and twice the side for the models whose
+    dense layers grow with the input (built square, with the side ``shape[-1]``).
+    """
+    default = DEFAULT_INPUTS.get(name, (3, PROBE_SIDE, PROBE_SIDE))
+    channels, side, dims = default[0], default[-1], len(default) - 1
+
+    def trial(channels: int, side: int) -> tuple[int, int]:
+        model = build_model(name, in_channels=channels, input_size=side, rng=0)
+        table = summary(model, (channels,) + (side,) * dims)
+        return table.total_params, table.activation_bytes
+
+    params, activations = trial(channels, side)
+    per_channel = trial(channels + 1, side)[0] - params if shape[0] != channels else 0
+    per_pixel, pixels = 0.0, side**dims
+    if name in DEFAULT_INPUTS and shape[-1] != side:
+        per_pixel = max(trial(channels, 2 * side)[0] - params, 0) / (2**dims * pixels - pixels)
+    built = params + per_channel * (shape[0] - channels) + per_pixel * (shape[-1] ** dims - pixels)
+    return max(built, 0), activations * _pixels(shape) / pixels
+
+
+def _pixels(shape: tuple[int, ...]) -> int:
+    return math.prod(shape[1:])
 
 
 def labelled_activations(model: Module, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -87,7 +144,7 @@ class Shown:
 
 def show_network(weights: str | Path, image: str | Path, out: str | Path) -> Shown:
     """Write the activation maps of every layer for one image, and every conv's kernels."""
-    trained = load_trained(weights)
+    trained = load_model_file(weights)
     channels, height, width = trained.input_shape
     picture = resize(read_image(image, color="gray" if channels == 1 else "rgb"), (height, width))
     x = picture[None, None] if picture.ndim == 2 else np.moveaxis(picture, -1, 0)[None]

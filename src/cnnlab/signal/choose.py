@@ -1,5 +1,13 @@
 """Choosing between the direct and the FFT method from an estimate of their running times.
 
+Small problems are decided as ``scipy.signal.choose_conv_method`` decides them (its
+operation counts and constants, copied below from SciPy 1.17's ``_conv_ops`` and
+``_fftconv_faster``): SciPy gives the direct sum a head start of 0.1 ms (1 ms in 1-D),
+so tiny inputs are summed exactly instead of carrying the FFT's rounding, and the two
+libraries return the same values. Beyond ``SMALL_SECONDS`` of SciPy's estimated direct
+time, cnnlab's own model below decides, because its N-D direct sum is a loop of NumPy
+passes with costs unlike SciPy's compiled loop.
+
 The direct method costs one pass over the output per entry of the smaller array, about
 ``min(a.size, v.size) * out.size`` multiply-adds; the FFT method costs three transforms of
 the padded size ``L``, about ``3 L log2 L``. The constants turn both counts into seconds;
@@ -25,6 +33,20 @@ FFT_ELEMENT_SECONDS = 3.5e-10  # per element and per log2 of the transform lengt
 COMPLEX_FFT_FACTOR = 2.0  # fftn instead of rfftn; NumPy's float32 FFT is no faster
 # Integer sums must come out of the FFT within 0.5 of the exact value to round correctly.
 INTEGER_ERROR_LIMIT = 0.05
+# SciPy decides wherever its estimate of the direct time is below this.
+SMALL_SECONDS = 1e-3
+# SciPy's (fft, direct, offset) seconds per operation, by mode, for 1-D and for N-D input.
+SCIPY_1D = {
+    "valid": (1.89095737e-9, 2.1364985e-10, -1e-3),
+    "full": (1.7649070e-9, 2.1414831e-10, -1e-3),
+    "same": (3.2646654e-9, 2.8478277e-10, -1e-3),
+}
+SCIPY_1D_SAME_LONG_KERNEL = (3.21635404e-9, 1.1773253e-8, -1e-5)
+SCIPY_ND = {
+    "valid": (1.85927e-9, 2.11242e-8, -1e-4),
+    "full": (1.99817e-9, 1.66174e-8, -1e-4),
+    "same": (2.04735e-9, 1.55367e-8, -1e-4),
+}
 
 
 def estimate_seconds(
@@ -62,12 +84,53 @@ def estimate_seconds(
     return direct, fft
 
 
+def scipy_seconds(
+    a_shape: tuple[int, ...], v_shape: tuple[int, ...], mode: str
+) -> tuple[float, float]:
+    """SciPy's estimated times ``(direct, fft)`` of ``convolve(a, v, mode)``, in seconds.
+
+    SciPy picks the FFT exactly when ``fft < direct``; the direct time includes SciPy's
+    head start (a negative offset). In 'valid' mode SciPy first puts the larger input first.
+
+    >>> direct, fft = scipy_seconds((1, 2, 2), (1, 4, 4), "same")
+    >>> bool(direct < fft)
+    True
+    """
+    if mode == "valid" and math.prod(v_shape) > math.prod(a_shape):
+        a_shape, v_shape = v_shape, a_shape
+    a_size, v_size = math.prod(a_shape), math.prod(v_shape)
+    full = [m + n - 1 for m, n in zip(a_shape, v_shape, strict=True)]
+    if len(a_shape) == 1:
+        (m,), (n,) = a_shape, v_shape
+        if mode == "same":
+            direct_ops = m * n if m < n else m * n - (n // 2) * ((n + 1) // 2)
+        else:
+            direct_ops = (abs(m - n) + 1) * min(m, n) if mode == "valid" else m * n
+        per_fft, per_direct, offset = (
+            SCIPY_1D_SAME_LONG_KERNEL if mode == "same" and n > m else SCIPY_1D[mode]
+        )
+    else:
+        if mode == "same":
+            direct_ops = a_size * v_size
+        else:
+            pairs = zip(a_shape, v_shape, strict=True)
+            out = full if mode == "full" else [abs(m - n) + 1 for m, n in pairs]
+            direct_ops = min(a_size, v_size) * math.prod(out)
+        per_fft, per_direct, offset = SCIPY_ND[mode]
+    n_full = math.prod(full)
+    fft_ops = 3 * n_full * math.log(n_full)
+    return per_direct * direct_ops + offset, per_fft * fft_ops
+
+
 def choose_method(a, v, mode: str = "full") -> str:
     """The faster method, ``"direct"`` or ``"fft"``, for ``convolve(a, v, mode)``.
 
-    The FFT is chosen when its estimated time is lower, except for booleans, for integers
-    whose sums could be too large to round back exactly, and for input holding NaN or Inf
-    (the FFT would spread them over the whole output; the direct sum keeps them local).
+    Small inputs (SciPy's direct estimate below ``SMALL_SECONDS``, 1 ms) get SciPy's
+    choice, so that they are summed exactly where SciPy sums them; larger ones get the
+    method that cnnlab's own timing model estimates to be faster. The direct sum is kept
+    for booleans, for integers whose sums could be too large to round back exactly from
+    the FFT, and for input holding NaN or Inf (the FFT would spread them over the whole
+    output; the direct sum keeps them local).
 
     Parameters
     ----------
@@ -86,27 +149,39 @@ def choose_method(a, v, mode: str = "full") -> str:
     >>> image = np.ones((512, 512))
     >>> choose_method(image, np.ones((3, 3)), "same"), choose_method(image, np.ones((31, 31)))
     ('direct', 'fft')
+    >>> choose_method(np.ones((1, 2, 2)), np.ones((1, 4, 4)), "same")  # small: as SciPy
+    'direct'
     """
     a, v, window = check_inputs(a, v, mode)
-    return choose_for_window(a, v, window)
+    return choose_for_window(a, v, mode, window)
 
 
-def choose_for_window(a: np.ndarray, v: np.ndarray, window: Window) -> str:
+def choose_for_window(a: np.ndarray, v: np.ndarray, mode: str, window: Window) -> str:
+    """`choose_method` for checked arrays and the output box ``window`` of ``mode``."""
     dtype = np.result_type(a, v)
-    direct, fft = estimate_seconds(a.shape, v.shape, window, dtype)
-    if direct <= fft:
+    scipy_direct, scipy_fft = scipy_seconds(a.shape, v.shape, mode)
+    if scipy_direct <= SMALL_SECONDS:
+        faster = "fft" if scipy_fft < scipy_direct else "direct"
+    else:
+        direct, fft = estimate_seconds(a.shape, v.shape, window, dtype)
+        faster = "fft" if fft < direct else "direct"
+    if faster == "direct" or dtype.kind == "b":
         return "direct"
-    kind = dtype.kind
-    if kind == "b":
+    if dtype.kind in "iu" and not _integer_fft_is_exact(a, v):
         return "direct"
-    if kind in "iu" and _integer_fft_error(a, v) > INTEGER_ERROR_LIMIT:
-        return "direct"
-    if kind in "fc" and not (np.isfinite(a).all() and np.isfinite(v).all()):
+    if dtype.kind in "fc" and not (np.isfinite(a).all() and np.isfinite(v).all()):
         return "direct"
     return "fft"
 
 
-def _integer_fft_error(a: np.ndarray, v: np.ndarray) -> float:
-    """A bound on the FFT's rounding error for integers: ``eps log2(L) |a|_2 |v|_2``, times 8."""
-    norms = [math.sqrt(x.size) * float(np.max(np.abs(x.astype(np.float64)))) for x in (a, v)]
-    return float(np.finfo(np.float64).eps) * math.log2(a.size + v.size) * 8 * norms[0] * norms[1]
+def _integer_fft_is_exact(a: np.ndarray, v: np.ndarray) -> bool:
+    """Whether the FFT's sums of integers round back to the exact integers.
+
+    The FFT's rounding error is at most about ``eps log2(L) |a|_2 |v|_2``; eight times
+    that must stay below ``INTEGER_ERROR_LIMIT``. This is stricter than SciPy's rule
+    (every sum below ``2**52``), since ``|a|_2 |v|_2 >= min(a.size, v.size) max|a| max|v|``.
+    """
+    peaks = [max(abs(int(x.max())), abs(int(x.min()))) for x in (a, v)]
+    norms = [math.sqrt(x.size) * peak for x, peak in zip((a, v), peaks, strict=True)]
+    eps = float(np.finfo(np.float64).eps)
+    return eps * math.log2(a.size + v.size) * 8 * norms[0] * norms[1] <= INTEGER_ERROR_LIMIT

@@ -39,8 +39,9 @@ def convolve(a, v, mode: str = "full", method: str = "auto") -> np.ndarray:
         every dimension.
     method : {"auto", "direct", "fft"}
         ``"direct"`` sums the products; ``"fft"`` multiplies zero-padded Fourier
-        transforms; ``"auto"`` picks the one estimated to be faster (see
-        `choose_method`). Both give the same result to rounding.
+        transforms; ``"auto"`` picks the one estimated to be faster, and for small
+        inputs the one SciPy picks (see `choose_method`). Both give the same result to
+        rounding; the direct sum of integers, or of floats holding integers, is exact.
 
     Returns
     -------
@@ -59,7 +60,7 @@ def convolve(a, v, mode: str = "full", method: str = "auto") -> np.ndarray:
            [0, 1]])
     """
     a, v, window = check_inputs(a, v, mode)
-    return _run(a, v, window, method)
+    return _run(a, v, mode, window, method)
 
 
 def correlate(a, v, mode: str = "full", method: str = "auto") -> np.ndarray:
@@ -99,13 +100,14 @@ def correlate(a, v, mode: str = "full", method: str = "auto") -> np.ndarray:
     """
     a, v, window = check_inputs(a, v, mode)
     reversed_v = v[(slice(None, None, -1),) * v.ndim]
-    return _run(a, np.conj(reversed_v) if np.iscomplexobj(v) else reversed_v, window, method)
+    reversed_v = np.conj(reversed_v) if np.iscomplexobj(v) else reversed_v
+    return _run(a, reversed_v, mode, window, method)
 
 
-def _run(a: np.ndarray, v: np.ndarray, window: Window, method: str) -> np.ndarray:
+def _run(a: np.ndarray, v: np.ndarray, mode: str, window: Window, method: str) -> np.ndarray:
     method = check_choice("method", method, METHODS)
     if a.ndim == 0:
         return np.multiply(a, v)
     if method == "auto":
-        method = choose_for_window(a, v, window)
+        method = choose_for_window(a, v, mode, window)
     return (convolve_fft if method == "fft" else convolve_direct)(a, v, window)

@@ -7,10 +7,13 @@ from pathlib import Path
 
 from rich.console import Console
 
+from .._validation import check_non_negative_int, check_positive_int, received
 from .filters import filter_tour
 from .inside import inside_tour
 from .report import write_report
 from .training import split, training_tour
+
+MIN_COUNT = 96  # training pictures; a sixth as many more are made for the test part
 
 
 def run_demo(
@@ -32,6 +35,13 @@ def run_demo(
     >>> files["report"].name, files["weights"].name
     ('report.md', 'model.safetensors')
     """
+    epochs, count = check_positive_int("epochs", epochs), check_positive_int("count", count)
+    if count < MIN_COUNT:
+        raise ValueError(
+            f"`count` must be at least {MIN_COUNT}: the tour shows 16 test pictures, a sixth "
+            f"of them. {received(count=count)}"
+        )
+    seed = check_non_negative_int("seed", seed)  # checked before anything is written
     console = console or Console()
     out = Path(out_dir)
     start = time.perf_counter()

@@ -9,8 +9,10 @@ conv_kernels               a convolution's learned kernels (in colour for RGB in
 receptive_field_box        the input pixels one unit sees, drawn on the image
 learning_curves            loss and accuracy per epoch, training and validation
 draw, schematic_figure     the classic diagram of a network (SVG or PNG)
+check_figure_path          whether a picture can be saved at a path (a file, a known suffix)
 """
 
+from ._figure import check_figure_path
 from .activations import activation_maps, activation_maps_per_layer
 from .curves import learning_curves
 from .grids import image_grid, kernel_grid
@@ -21,6 +23,7 @@ from .schematic import draw, schematic_figure
 __all__ = [
     "activation_maps",
     "activation_maps_per_layer",
+    "check_figure_path",
     "conv_kernels",
     "draw",
     "image_grid",
