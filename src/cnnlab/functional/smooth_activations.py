@@ -41,7 +41,8 @@ def selu(x: np.ndarray) -> np.ndarray:
     array([0.       , 1.05070099])
     """
     x = check_float_array("input", x)
-    return SELU_SCALE * celu(x, SELU_ALPHA)
+    negative = SELU_ALPHA * np.expm1(np.minimum(x, 0))
+    return (SELU_SCALE * np.where(x > 0, x, negative)).astype(x.dtype, copy=False)
 
 
 def selu_backward(grad_out: np.ndarray, x: np.ndarray) -> np.ndarray:
