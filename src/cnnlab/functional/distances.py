@@ -61,7 +61,8 @@ def vector_norm_backward(grad_out: np.ndarray, v: np.ndarray, p: float) -> np.nd
     safe = np.where(norm == 0, 1, norm)
     if p == np.inf:
         top = (np.abs(v) == norm) & (norm > 0)
-        return g * np.sign(v) * top / np.maximum(top.sum(axis=-1, keepdims=True), 1)
+        share = top / np.maximum(top.sum(axis=-1, keepdims=True), 1)
+        return g * np.sign(v) * share.astype(v.dtype)
     if p == 1:
         return g * np.sign(v)
     if p == 2:
@@ -81,7 +82,7 @@ def pairwise_distance(
     array([5.])
     """
     x1, x2 = _pair(x1, x2)
-    distance = vector_norm(x1 - x2 + eps, check_norm_degree(p))
+    distance = np.asarray(vector_norm(x1 - x2 + eps, check_norm_degree(p)))  # 0-d, not a scalar
     return np.expand_dims(distance, -1) if keepdim else distance
 
 
@@ -120,7 +121,7 @@ def cosine_similarity(
     ndim = max(x1.ndim, x2.ndim)
     dim = check_axis("dim", dim, ndim) - ndim  # counted from the end, for broadcasting
     (n1, _), (n2, _) = _norms(x1, dim, eps), _norms(x2, dim, eps)
-    return np.sum((x1 / n1) * (x2 / n2), axis=dim)
+    return np.asarray(np.sum((x1 / n1) * (x2 / n2), axis=dim))  # 0-d for vectors, not a scalar
 
 
 def cosine_similarity_backward(
