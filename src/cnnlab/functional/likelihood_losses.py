@@ -24,7 +24,9 @@ from .activations import sigmoid
 from .loss_reduction import reduce_loss, reduction_backward
 
 BCE_LOG_FLOOR = -100.0  # PyTorch clamps log(p) and log(1 - p) here, so p = 0 gives 100
-BCE_EPSILON = 1e-12  # and keeps the backward's p * (1 - p) at least this
+# and keeps the backward's p * (1 - p) at least this: the float32 number nearest 1e-12,
+# which is PyTorch's constant (a C++ float) in float64 too
+BCE_EPSILON = float(np.float32(1e-12))
 
 
 def _prediction_and_target(input, target) -> tuple[np.ndarray, np.ndarray]:
