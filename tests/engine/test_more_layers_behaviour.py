@@ -184,3 +184,9 @@ def test_repr_is_torchs(ours, theirs):
 def test_new_layers_have_no_state_like_torch():
     for layer in [nn.RReLU(), nn.GLU(), nn.LocalResponseNorm(3), nn.PixelShuffle(2)]:
         assert layer.state_dict() == {}
+
+
+def test_rrelu_in_training_on_an_empty_batch_gives_empty_output_and_gradient():
+    layer = nn.RReLU(rng=0)
+    assert layer(np.zeros((0, 3))).shape == (0, 3)
+    assert layer.backward(np.zeros((0, 3))).shape == (0, 3)
