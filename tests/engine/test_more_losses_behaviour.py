@@ -158,8 +158,11 @@ def test_bad_settings_are_refused_when_the_loss_is_made(make, error, message):
         (nn.CosineEmbeddingLoss(), (np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(3)),
          r"`target` must have shape \(2,\), one label per pair"),
         (nn.BCELoss(), (np.array([0.5, np.nan]), np.zeros(2)), r"try a lower learning rate"),
+        (nn.MultiMarginLoss(weight=np.ones(2)), (np.zeros((2, 3)), np.array([0, 1])),
+         r"`weight` must hold one value per class, shape \(3,\)"),
     ],
-    ids=["class-range", "float-class", "label-shape", "shapes", "triplet", "cosine", "nan"],
+    ids=["class-range", "float-class", "label-shape", "shapes", "triplet", "cosine", "nan",
+         "weight"],
 )  # fmt: skip
 def test_arrays_that_do_not_fit_are_refused(loss, arrays, message):
     with pytest.raises((ValueError, TypeError), match=message):

@@ -22,6 +22,7 @@ from .._validation import (
 )
 from .activations import sigmoid
 from .loss_reduction import reduce_loss, reduction_backward
+from .smooth_activations import softplus
 
 BCE_LOG_FLOOR = -100.0  # PyTorch clamps log(p) and log(1 - p) here, so p = 0 gives 100
 # and keeps the backward's p * (1 - p) at least this: the float32 number nearest 1e-12,
@@ -137,11 +138,6 @@ def poisson_nll_loss_backward(
 
 
 # -- logistic losses ---------------------------------------------------------------------
-def _softplus(x: np.ndarray) -> np.ndarray:
-    """``log(1 + exp(x))`` as ``max(x, 0) + log1p(exp(-|x|))``."""
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
 def soft_margin_loss(input, target, reduction: str = "mean"):
     """``log(1 + exp(-y * x))`` per element, labels ``y`` of ±1, as ``F.soft_margin_loss``.
 
@@ -149,7 +145,7 @@ def soft_margin_loss(input, target, reduction: str = "mean"):
     0.6931
     """
     x, y = _prediction_and_target(input, target)
-    return reduce_loss(_softplus(-y * x), reduction)
+    return reduce_loss(softplus(-y * x), reduction)
 
 
 def soft_margin_loss_backward(input, target, reduction: str = "mean", grad_out=1.0):
@@ -180,7 +176,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction: str = "me
     0.6931
     """
     x, t, weight = _classes_last(input, target, weight)
-    per_class = t * _softplus(-x) + (1 - t) * _softplus(x)
+    per_class = t * softplus(-x) + (1 - t) * softplus(x)
     if weight is not None:
         per_class = per_class * weight
     return reduce_loss(per_class.mean(axis=-1) if x.shape[-1] else per_class.sum(-1), reduction)

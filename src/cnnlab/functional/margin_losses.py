@@ -54,6 +54,11 @@ def _multi_margin(input, target, p: int, margin: float, weight):
         raise ValueError(f"`p` must be 1 or 2. {received(p=p)}")
     x, y = _scores_and_classes(input, target, "one per sample")
     _check_classes(y, 0, x.shape[1])
+    if weight is not None and np.shape(weight) != (x.shape[1],):
+        raise ValueError(
+            f"`weight` must hold one value per class, shape ({x.shape[1]},). "
+            f"{received(weight=np.asarray(weight))}"
+        )
     y = y[:, 0]
     rows = np.arange(len(x))
     z = margin - x[rows, y][:, None] + x  # (N, C): the margin each wrong class violates
@@ -134,11 +139,11 @@ def multilabel_margin_loss_backward(input, target, reduction: str = "mean", grad
 
 
 # -- labels of ±1 ------------------------------------------------------------------------
-def _values_and_labels(input, target) -> tuple[np.ndarray, np.ndarray]:
-    x = check_float_array("input", input)
-    check_finite_loss_input("input", x)
+def _values_and_labels(input, target, name="input") -> tuple[np.ndarray, np.ndarray]:
+    x = check_float_array(name, input)
+    check_finite_loss_input(name, x)
     y = check_array("target", target, finite=True, allow_complex=False)
-    check_same_shape("input", x, "target", y)
+    check_same_shape(name, x, "target", y)
     return x, y.astype(x.dtype, copy=False)
 
 
@@ -167,7 +172,7 @@ def hinge_embedding_loss_backward(
 
 
 def _ranking(x1, x2, target) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    x1, y = _values_and_labels(x1, target)
+    x1, y = _values_and_labels(x1, target, "input1")
     x2 = check_float_array("input2", x2)
     check_finite_loss_input("input2", x2)
     check_same_shape("input1", x1, "input2", x2)

@@ -51,7 +51,7 @@ def selu_backward(grad_out: np.ndarray, x: np.ndarray) -> np.ndarray:
     return grad_out * slope.astype(x.dtype)
 
 
-def _softplus(x: np.ndarray) -> np.ndarray:
+def softplus(x: np.ndarray) -> np.ndarray:
     """``log(1 + exp(x))`` as ``max(x, 0) + log1p(exp(-|x|))``."""
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
@@ -63,7 +63,7 @@ def logsigmoid(x: np.ndarray) -> np.ndarray:
     np.float64(-1000.0)
     """
     x = check_float_array("input", x)
-    return -_softplus(-x)
+    return -softplus(-x)
 
 
 def logsigmoid_backward(grad_out: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -78,12 +78,12 @@ def mish(x: np.ndarray) -> np.ndarray:
     array([0.        , 0.86509839])
     """
     x = check_float_array("input", x)
-    return x * np.tanh(_softplus(x))
+    return x * np.tanh(softplus(x))
 
 
 def mish_backward(grad_out: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``grad * (t + x * sigmoid(x) * (1 - t**2))`` with ``t = tanh(softplus(x))``."""
-    t = np.tanh(_softplus(x))
+    t = np.tanh(softplus(x))
     return grad_out * (t + x * sigmoid(x) * (1 - t * t))
 
 
