@@ -128,7 +128,8 @@ def softmax(x: np.ndarray, dim: int) -> np.ndarray:
            [0. , 1. ]])
     """
     x = check_float_array("input", x)
-    dim = check_axis("dim", dim, x.ndim)
+    dim = check_axis("dim", dim, max(x.ndim, 1))  # a 0-d input takes dim 0 or -1, as in torch
+    dim = dim if x.ndim else None  # and is its own sum
     e = np.exp(x - x.max(axis=dim, keepdims=True))
     e /= e.sum(axis=dim, keepdims=True)
     return e
@@ -136,7 +137,9 @@ def softmax(x: np.ndarray, dim: int) -> np.ndarray:
 
 def softmax_backward(grad_out: np.ndarray, output: np.ndarray, dim: int) -> np.ndarray:
     """``s * (grad - sum(grad * s))`` along ``dim``, with ``s`` the output."""
-    return output * (grad_out - np.sum(grad_out * output, axis=dim, keepdims=True))
+    return output * (
+        grad_out - np.sum(grad_out * output, axis=dim if output.ndim else None, keepdims=True)
+    )
 
 
 def log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
@@ -146,7 +149,8 @@ def log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
     array([[-1000.,     0.]])
     """
     x = check_float_array("input", x)
-    dim = check_axis("dim", dim, x.ndim)
+    dim = check_axis("dim", dim, max(x.ndim, 1))  # a 0-d input takes dim 0 or -1, as in torch
+    dim = dim if x.ndim else None  # and is its own sum
     shifted = x - x.max(axis=dim, keepdims=True)
     shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
     return shifted
@@ -154,4 +158,6 @@ def log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
 
 def log_softmax_backward(grad_out: np.ndarray, output: np.ndarray, dim: int) -> np.ndarray:
     """``grad - exp(y) * sum(grad)`` along ``dim``, with ``y`` the output."""
-    return grad_out - np.exp(output) * np.sum(grad_out, axis=dim, keepdims=True)
+    return grad_out - np.exp(output) * np.sum(
+        grad_out, axis=dim if output.ndim else None, keepdims=True
+    )

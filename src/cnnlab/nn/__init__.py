@@ -11,6 +11,16 @@ Losses (called as ``loss(logits, targets)``, then ``loss.backward()``)
     CrossEntropyLoss, MSELoss, BCEWithLogitsLoss
 Activations
     ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax
+More activations
+    CELU, SELU, GLU, Hardshrink, Hardtanh, LogSigmoid, Mish, RReLU, Softshrink, Softsign,
+    Tanhshrink, Threshold
+Shape, normalisation across channels, distances
+    PixelShuffle, PixelUnshuffle, Unflatten, LocalResponseNorm, CrossMapLRN2d,
+    PairwiseDistance, CosineSimilarity (called as ``layer(x1, x2)``)
+Losses with reduction "none", "mean" or "sum" (see ``cnnlab.nn.reduced_loss``)
+    BCELoss, PoissonNLLLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss,
+    MultiLabelMarginLoss, HingeEmbeddingLoss, MarginRankingLoss, CosineEmbeddingLoss,
+    TripletMarginLoss
 Pooling
     MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
     AdaptiveAvgPool2dGrid (any output size)
@@ -22,12 +32,23 @@ from .adaptive_pooling import AdaptiveAvgPool2dGrid
 from .clamp import ReLU6
 from .containers import Residual, Sequential
 from .conv import Conv1d, Conv2d
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
+from .embedding_loss import CosineEmbeddingLoss, TripletMarginLoss
+from .likelihood_loss import BCELoss, MultiLabelSoftMarginLoss, PoissonNLLLoss, SoftMarginLoss
 from .linear import Linear
+from .local_response_norm import CrossMapLRN2d, LocalResponseNorm
 from .loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from .margin_loss import (
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiMarginLoss,
+)
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d
 from .parameter import Parameter
+from .pixel_shuffle import PixelShuffle, PixelUnshuffle
 from .pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -36,4 +57,8 @@ from .pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from .rrelu import RReLU
 from .shape import Flatten, Identity
+from .shrink_activation import Hardshrink, Hardtanh, Softshrink, Tanhshrink, Threshold
+from .smooth_activation import CELU, GLU, SELU, LogSigmoid, Mish, Softsign
+from .unflatten import Unflatten
