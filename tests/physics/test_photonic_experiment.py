@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
+from cnnlab import parallel
 from cnnlab.cli.main import main
 from cnnlab.models.photonic_net import photonic_cnn
 from cnnlab.physics.photonic import band_edges, band_structure, k_path
@@ -158,3 +159,12 @@ def test_cnnlab_train_photonic_runs_the_experiment(monkeypatch, tmp_path):
     )
     assert main(["train", "photonic", "--out", str(tmp_path), "--seed", "2"]) == 0
     assert seen == [(tmp_path, {"seed": 2})]
+
+
+def test_labelling_leaves_cnnlabs_thread_count_at_its_default(monkeypatch):
+    # the default follows BLAS's thread count, which labelling holds at 1 while it runs
+    monkeypatch.setattr(parallel, "_num_threads", None)
+    expected = parallel.get_num_threads()
+    monkeypatch.setattr(parallel, "_num_threads", None)
+    make_photonic_cells(4, **SMALL)
+    assert parallel.get_num_threads() == expected

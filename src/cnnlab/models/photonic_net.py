@@ -18,7 +18,7 @@ def photonic_cnn(outputs: int = 2, rng: np.random.Generator | int | None = None)
     The unit cell is one period of an infinite crystal, so every convolution wraps around
     its edges (``padding_mode="circular"``): a rod cut by the picture's border is seen
     whole, and rolling a 32x32 input by a multiple of 8 pixels (the pools' total stride)
-    changes no output. The last convolution sees 46x46 pixels, more than the cell.
+    changes no output. The last convolution sees 40x40 pixels, more than the cell.
 
     Parameters
     ----------

@@ -16,13 +16,16 @@ Which matrix: ``E_z`` is continuous across every interface, so ``eps E_z`` is a 
 of a continuous and a discontinuous factor and its truncated Fourier series is the plain
 (Laurent) matrix ``[eps]``. That is the rule used here for TM: it converges fast, and at
 long wavelengths it gives ``omega / c|k| = 1 / sqrt(<eps>)`` exactly. The inverse rule of
-Ho, Chan and Soukoulis (``[1/eps]^-1`` in place of ``[eps]``) converges more slowly for TM
-(it is the right rule for the normal field of TE). TE (``H_z``),
+Ho, Chan and Soukoulis (``[1/eps]^-1`` in place of ``[eps]``) converges much more slowly
+for TM: for rods of eps = 12, r = 0.2a drawn on 32x32 pixels, the TM edges (0.2808,
+0.4168 with ``[eps]``, the same to 0.1% at 49 to 961 plane waves) come out 6.6% high at
+121 plane waves and still 2.7% high at 961 with ``[1/eps]^-1``. TE (``H_z``),
 
     sum_G' (k + G).(k + G') eta(G, G') h_G' = (omega / c)^2 h_G,
 
-uses ``eta = [eps]^-1`` (Ho-Chan-Soukoulis); its edges converge more slowly with the number
-of plane waves than TM's, since ``H_z``'s derivative jumps at every interface.
+uses ``eta = [eps]^-1`` (Ho-Chan-Soukoulis, the better rule there); it converges more
+slowly than TM, since ``H_z``'s derivative jumps at every interface: the same rods' first
+TE band at X moves by 1.5% from 121 to 441 plane waves, where TM's edges move by 0.02%.
 
 The permittivity of a unit-cell picture (``(M, M)`` pixels, row = y, column = x) is the
 piecewise-constant function the picture draws, whose exact Fourier coefficients are the
@@ -228,8 +231,8 @@ def band_structure(
     Examples
     --------
     >>> omega = band_structure(rod=(12.0, 0.2), k=[[0.5, 0.5], [0.5, 0.0]], bands=2)
-    >>> np.round(omega, 3).tolist()  # top of band 1 at M, bottom of band 2 at X
-    [[0.283, 0.452], [0.251, 0.419]]
+    >>> np.round(omega, 3).tolist()  # M: top of band 1; X: bottom of band 2
+    [[0.281, 0.496], [0.242, 0.417]]
     """
     polarization = check_choice("polarization", polarization, POLARIZATIONS)
     bands = check_positive_int("bands", bands)

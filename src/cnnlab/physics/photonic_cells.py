@@ -29,7 +29,7 @@ import numpy as np
 
 from .._validation import check_interval, check_positive_int, received
 from ..data import cache_dir
-from ..parallel import parallel_for, single_threaded_blas
+from ..parallel import get_num_threads, parallel_for, single_threaded_blas
 from ..serialization import write_atomically
 from .photonic import PLANE_WAVES, band_edges, band_structure, k_path
 
@@ -130,8 +130,9 @@ def random_shapes(count: int, size: int = 32, *, fill=FILL_RANGE, rng=None) -> n
 def roll_cells(cells: np.ndarray, rng=None) -> np.ndarray:
     """Each picture ``(..., M, M)`` of a batch rolled by its own random shift (periodic).
 
-    >>> roll_cells(np.eye(4)[None], rng=0).sum()
-    4.0
+    >>> rolled = roll_cells(np.eye(4)[None], rng=0)
+    >>> float(rolled.sum()), bool(np.all(rolled.sum(axis=-1) == 1))
+    (4.0, True)
     """
     rng = np.random.default_rng(rng)
     rows, cols = cells.shape[-2:]
@@ -206,7 +207,9 @@ def make_photonic_cells(
         bands[start:stop] = band_structure(cells[start:stop], k=k, bands=2, plane_waves=plane_waves)
 
     # one part per thread, each with BLAS on one thread: LAPACK's own threads on these
-    # small matrices contend, ten times slower on a busy machine
+    # small matrices contend, ten times slower on a busy machine. (The thread count is read
+    # first: its default follows BLAS's, which is 1 inside single_threaded_blas.)
+    get_num_threads()
     with single_threaded_blas():
         for start in range(0, count, CHUNK):
             stop = min(start + CHUNK, count)
