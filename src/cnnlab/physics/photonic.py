@@ -8,9 +8,11 @@ crystal of period ``a`` and permittivity ``eps(r)`` become, for each Bloch vecto
 a generalised Hermitian eigenproblem ``A e = lambda B e`` with ``A`` diagonal and ``B`` the
 Fourier matrix of the permittivity (positive definite). Wave vectors are in units of
 ``2 pi / a``, so each eigenvalue is ``(omega a / 2 pi c)^2``: frequencies here are in
-``omega a / 2 pi c``. ``B`` does not depend on ``k``: it is factored once per cell
-(``B = L L^H``) and every ``k`` costs one ordinary symmetric eigenproblem
-``L^-1 A L^-H`` (what ``scipy.linalg.eigh(A, B)`` does inside, done for all ``k`` at once).
+``omega a / 2 pi c``. Since ``A`` is diagonal and positive (``k + G = 0``, a zero-frequency
+mode, is taken apart in :func:`tm_bands`), ``A e = lambda B e`` is the
+ordinary Hermitian eigenproblem ``A^(-1/2) B A^(-1/2) u = (1 / lambda) u``: the eigenvalues
+of ``scipy.linalg.eigh(A, B)`` (the tests check that) with no factorisation, batched over
+cells, one call per wave vector.
 
 Which matrix: ``E_z`` is continuous across every interface, so ``eps E_z`` is a product
 of a continuous and a discontinuous factor and its truncated Fourier series is the plain
@@ -165,9 +167,9 @@ def tm_bands(coefficients: np.ndarray, vectors: np.ndarray, k: np.ndarray, bands
     ``coefficients`` is ``(P, P)`` or a batch ``(B, P, P)``; returns ``(B?, K, bands)``.
     The generalised problem ``A e = lambda B e`` with ``A = diag|k + G|^2`` is solved as
     ``D B D u = (1 / lambda) u`` with ``D = A^(-1/2)``: the same eigenvalues as
-    ``scipy.linalg.eigh(A, B)``, for all cells and wave vectors in one batched call, with
-    no factorisation. Where ``k + G = 0`` (G = 0 at Gamma) the mode is omega = 0 and the
-    other modes come from the Schur complement of that row and column of ``B``.
+    ``scipy.linalg.eigh(A, B)``, for a batch of cells at once, with no factorisation.
+    Where ``k + G = 0`` (G = 0 at Gamma) the mode is omega = 0 and the other modes come
+    from the Schur complement of that row and column of ``B``.
     """
     eps = permittivity_matrix(coefficients)
     kinetic = np.sum((k[:, None, :] + vectors[None]) ** 2, axis=-1)  # |k + G|^2, (K, P)

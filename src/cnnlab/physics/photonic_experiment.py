@@ -209,12 +209,13 @@ def _picture(test: PhotonicCells, estimates: dict, path: Path, plane_waves: int)
 
 def _table(result: PhotonicExperiment) -> Table:
     table = Table(
-        title="band edges of the test cells: mean fractional error, R², gap / no gap right",
+        title="test cells: mean fractional error and R² of the top of band 1 (top) and the "
+        "bottom of band 2 (bottom); gap / no gap called right",
         title_justify="left",
     )
     table.add_column("method", no_wrap=True)
-    for column in ("error top 1", "error bottom 2", "R² top 1", "R² bottom 2", "gap?"):
-        table.add_column(column, justify="right")
+    for column in ("error top", "error bottom", "R² top", "R² bottom", "gap?"):
+        table.add_column(column, justify="right", no_wrap=True)
     for name in METHODS:
         score = result.scores[name]
         table.add_row(

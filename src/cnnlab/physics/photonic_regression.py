@@ -143,7 +143,7 @@ def train_edge_regressor(
     """Train :func:`~cnnlab.models.photonic_net.photonic_cnn` on the cells' log band edges.
 
     Adam with a cosine schedule from ``lr`` to 0; with ``augment``, every training cell is
-    rolled, rotated and mirrored at random in every batch (a symmetry of its labels).
+    turned or mirrored at random in every batch (a symmetry of its labels), then aligned.
 
     Returns
     -------

@@ -142,9 +142,11 @@ def _draw_errors(axes, fill: np.ndarray, errors: Mapping[str, np.ndarray], bins:
     edges = np.linspace(fill.min(), fill.max(), bins + 1)
     which = np.clip(np.digitize(fill, edges[1:-1]), 0, bins - 1)
     centres = (edges[:-1] + edges[1:]) / 2
+    styles = ("o-", "s--", "^:", "d-.")  # the controls may lie on top of each other
     for index, (name, values) in enumerate(errors.items()):
         means = [values[which == b].mean() if np.any(which == b) else np.nan for b in range(bins)]
-        axes.plot(centres, means, "o-", color=f"C{index}", label=f"{name}: {np.mean(values):.2%}")
+        label = f"{name}: {np.mean(values):.2%}"
+        axes.plot(centres, means, styles[index % 4], color=f"C{index}", label=label, mfc="none")
     axes.set_yscale("log")
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{100 * y:g}%"))
     axes.yaxis.set_minor_formatter(FuncFormatter(lambda y, _: ""))
