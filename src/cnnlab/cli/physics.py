@@ -1,4 +1,4 @@
-"""``cnnlab train ising|spectra|fringes``: the physics experiments, called from ``train``."""
+"""``cnnlab train ising|spectra|fringes|photonic``: the physics experiments of ``train``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 from .._validation import check_choice
 from ..physics.fringes_experiment import run_fringes_experiment
 from ..physics.ising_experiment import run_ising_experiment
+from ..physics.photonic_experiment import run_photonic_experiment
 from ..physics.spectra import TASKS
 from ..physics.spectra_experiment import run_spectra_experiment
 
 #: The dataset names ``cnnlab train`` hands to :func:`run_physics`.
-PHYSICS = ("ising", "spectra", "fringes")
+PHYSICS = ("ising", "spectra", "fringes", "photonic")
 
 
 def run_physics(name: str, args: argparse.Namespace) -> int:
@@ -30,6 +31,8 @@ def run_physics(name: str, args: argparse.Namespace) -> int:
     elif name == "spectra":
         task = check_choice("task", getattr(args, "task", None) or "shape", TASKS)
         run_spectra_experiment(out, task=task, seed=seed)
-    else:
+    elif name == "fringes":
         run_fringes_experiment(out, seed=seed)
+    else:
+        run_photonic_experiment(out, seed=seed)
     return 0

@@ -13,7 +13,7 @@ from .physics import PHYSICS, run_physics
 
 HELP = (
     "train a CNN on a dataset (shapes, mnist, fashion-mnist, cifar10 or an image folder), "
-    "or run a physics experiment (ising, spectra, fringes)"
+    "or run a physics experiment (ising, spectra, fringes, photonic)"
 )
 
 

@@ -10,12 +10,14 @@ alexnet, vgg16 torchvision's AlexNet and VGG-16 (adaptive pooling to 6x6 / 7x7)
 build_model an architecture by name (ARCHITECTURES lists them)
 spectra_cnn the 1-D CNN of the spectra experiment (line shape, peak count)
 fringes_cnn the fringe-spacing regressor of the interference experiment
+photonic_cnn the band-edge regressor of the photonic-crystal experiment (circular padding)
 """
 
 from .alexnet_vgg import alexnet, vgg16
 from .fringes_net import fringes_cnn
 from .lenet import lenet5
 from .mobilenet import mobilenet_v2
+from .photonic_net import photonic_cnn
 from .registry import ARCHITECTURES, build_model
 from .resnet import (
     ResNet,
@@ -37,6 +39,7 @@ __all__ = [
     "fringes_cnn",
     "lenet5",
     "mobilenet_v2",
+    "photonic_cnn",
     "resnet18",
     "resnet34",
     "resnet50",

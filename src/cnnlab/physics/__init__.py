@@ -16,6 +16,12 @@ fringes_fourier   fourier_spacing: the Fourier-transform estimate of the fringe 
 fringes_regression train_spacing_regressor, predict_spacing, errors_by_visibility
 fringes_experiment run_fringes_experiment: CNN against Fourier by visibility
                   (``cnnlab train fringes``)
+photonic          band_structure, band_edges, k_path: TM (and TE) bands of a square-lattice
+                  photonic crystal by plane-wave expansion, from a unit-cell picture or rods
+photonic_cells    make_photonic_cells: random square-symmetric two-phase cells, labelled
+photonic_regression train_edge_regressor, predict_edges, align_cells, fit_on_histogram
+photonic_experiment run_photonic_experiment: band edges and gap from the picture, beside
+                  intensity-only controls (``cnnlab train photonic``)
 """
 
 from .exact import TC, onsager_energy, yang_magnetization
@@ -34,6 +40,16 @@ from .fringes_regression import errors_by_visibility, predict_spacing, train_spa
 from .ising import IsingSamples, binder_cumulant, sample_ising
 from .ising_experiment import IsingExperiment, run_ising_experiment
 from .phases import TcEstimate, estimate_tc, first_crossing, ising_cnn
+from .photonic import band_edges, band_structure, k_path
+from .photonic_cells import PhotonicCells, gap_midgap_ratio, make_photonic_cells
+from .photonic_experiment import PhotonicExperiment, run_photonic_experiment
+from .photonic_regression import (
+    align_cells,
+    fit_on_histogram,
+    predict_edges,
+    score_edges,
+    train_edge_regressor,
+)
 from .spectra import Spectra, gaussian, lorentzian, make_spectra, normalise, voigt, voigt_widths
 from .spectra_experiment import (
     NOISE_LEVELS,
