@@ -56,7 +56,7 @@ def test_relu_gradient_is_zero_for_negative_inputs():
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_relu_over_many_blocks_matches_torch_bit_for_bit_in_and_out_of_place(dtype):
-    from cnnlab.functional.activations import BLOCK_ELEMENTS, relu
+    from cnnlab.backend.fast.activations import BLOCK_ELEMENTS, relu
 
     x = np.random.default_rng(3).standard_normal(2 * BLOCK_ELEMENTS + 7).astype(dtype)
     x[:4] = [-0.0, np.nan, -np.inf, np.inf]

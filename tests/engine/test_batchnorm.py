@@ -110,7 +110,7 @@ def test_eval_mode_uses_the_running_statistics_not_the_batch():
 
 @pytest.mark.parametrize("shape", [(1, 3, 5, 4), (6, 3, 5, 4), (6, 3, 7), (6, 3)])
 def test_eval_mode_is_x_times_scale_plus_shift_to_the_bit_for_any_batch(shape):
-    from cnnlab.functional.normalization import batch_norm_eval
+    from cnnlab.backend.fast.normalization import batch_norm_eval
 
     rng = np.random.default_rng(4)
     x = rng.standard_normal(shape).astype(np.float32)

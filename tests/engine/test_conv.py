@@ -8,9 +8,9 @@ import torch
 
 from checks.torch_reference import assert_matches_torch
 from cnnlab import nn
-from cnnlab.functional import conv2d
+from cnnlab.backend.fast.conv import conv2d
 
-# The globals conv2d runs with. Patch these, not `cnnlab.functional.conv`: pytest's
+# The globals the fast conv2d runs with. Patch these, not its module: pytest's
 # doctests may import that module a second time, and patching the copy changes nothing.
 CONV_GLOBALS = conv2d.__globals__
 

@@ -22,8 +22,8 @@ that, backward rebuilds each chunk's columns, in cache, from the padded input ke
 the context. With two
 threads, rebuilding the small VGG's big layers' columns (21 to 80 MB) was faster than
 writing them out to memory and reading them back. Big scratch arrays come from a
-:class:`~cnnlab.functional.workspace.Workspace` that a layer reuses from step to step.
-The batch is split across cnnlab's threads (:mod:`cnnlab.parallel`): each pads, copies
+:class:`~cnnlab.backend.fast.workspace.Workspace` that a layer reuses from step to step.
+The batch is split across cnnlab's threads (:mod:`cnnlab.backend.fast.parallel`): each pads, copies
 and multiplies its own images, with its own scratch buffers.
 """
 
@@ -31,29 +31,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import (
-    check_choice,
-    check_float_array,
-    check_int_tuple,
-    check_positive_int,
-    received,
-)
-from ..grad_mode import is_grad_enabled
-from ..parallel import parallel_for, segment_length
-from ._shapes import conv_output_size
+from ...functional import conv as reference
+from ...functional.conv_arguments import LAYOUTS, IntOrTuple, conv_arguments
+from ...functional.padding import ConvPadding, conv_padding, pad
+from ...grad_mode import is_grad_enabled
 from .channel_grid import channel_grid
 from .conv_backward import ConvContext, conv_backward, shares_columns
 from .conv_chunks import chunk_size
 from .conv_pointwise import is_pointwise, pointwise_conv
 from .im2col import ColumnLayout, copy_columns, image_windows
-from .padding import PADDING_MODES, ConvPadding, conv_padding, pad
+from .parallel import parallel_for, segment_length
 from .workspace import Workspace
 
-__all__ = ["ConvContext", "conv1d", "conv2d", "conv_backward", "conv_padding"]
+__all__ = [
+    "LAYOUTS",
+    "ConvContext",
+    "IntOrTuple",
+    "conv1d",
+    "conv2d",
+    "conv_backward",
+    "conv_padding",
+]
 
-IntOrTuple = int | tuple[int, ...]
-LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
-WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
 KEEP_COLS_BYTES = 24 << 20  # up to this size forward keeps all columns for backward
 
 
@@ -131,39 +130,11 @@ def conv1d(
 
 
 def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode, workspace):
-    x = check_float_array("input", x, layout=LAYOUTS[dims])
-    weight = check_float_array("weight", weight, layout=WEIGHT_LAYOUTS[dims])
-    groups = check_positive_int("groups", groups)
-    c_out, c_group = weight.shape[:2]
-    if c_out % groups:
-        raise ValueError(
-            "The weight's output channels must be divisible by `groups`. "
-            f"{received(weight=weight, groups=groups)}"
-        )
-    if x.shape[1] != c_group * groups:
-        raise ValueError(
-            f"expected {c_group * groups} input channels. Received: input with shape {x.shape}."
-        )
-    if bias is not None:
-        bias = check_float_array("bias", bias)
-        if bias.shape != (c_out,):
-            raise ValueError(f"`bias` must have shape ({c_out},). {received(bias=bias)}")
-    kernel = weight.shape[2:]
-    stride = check_int_tuple("stride", stride, dims)
-    dilation = check_int_tuple("dilation", dilation, dims)
-    pairs = conv_padding(padding, kernel, stride, dilation)
-    padding_mode = check_choice("padding_mode", padding_mode, PADDING_MODES)
-    geometry = zip(x.shape[2:], kernel, stride, pairs, dilation, strict=True)
-    for n, k, s, (before, after), d in geometry:
-        if before == after:  # the clear "input smaller than kernel" error
-            conv_output_size(n, k, s, before, d)
-    input_shape = x.shape
-    if dims == 1:  # a 1-D convolution is a 2-D one over a single row
-        x, weight = x[:, :, None, :], weight[:, :, None, :]
-        stride, dilation, pairs = (1, *stride), (1, *dilation), ((0, 0), *pairs)
-    dtype = np.result_type(x.dtype, weight.dtype)
-    weight = weight.astype(dtype, copy=False)
-    bias = None if bias is None else bias.astype(dtype, copy=False)
+    args = conv_arguments(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode)
+    if args.x.shape[0] == 0:  # an empty batch: nothing to speed up
+        return reference.convolve(args)
+    x, weight, bias, stride, pairs, dilation, groups, padding_mode, input_shape = args
+    kernel, dtype = weight.shape[2:], weight.dtype
     if is_pointwise(kernel, pairs):  # 1x1, unpadded: no im2col at all
         y, ctx = pointwise_conv(x.astype(dtype, copy=False), weight, bias, stride, groups,
                                 input_shape)  # fmt: skip
@@ -191,7 +162,7 @@ def _forward(
 
     ``on_columns(start, cols, segment)``, when given, sees each chunk's columns ``(n, G,
     K_g, positions)`` of images ``start:start + n`` while they are in cache. The chunks
-    fall in :func:`~cnnlab.parallel.segment_length` runs numbered by ``segment``; a
+    fall in :func:`~cnnlab.backend.fast.parallel.segment_length` runs numbered by ``segment``; a
     thread works on whole runs only, so a sum kept per run needs no lock and adds up in
     the same order on any number of threads.
     """
@@ -261,7 +232,7 @@ def _rows_to_image(
     """Copy matmul rows ``(n, ..., H_out * row_width)`` into ``out`` ``(n, C, H_out, W_out)``.
 
     The thrown-away columns of full rows are left out; ``bias_grid`` (``(C, H_out,
-    W_out)``, from :func:`~cnnlab.functional.channel_grid.channel_grid`) is added. A plain
+    W_out)``, from :func:`~cnnlab.backend.fast.channel_grid.channel_grid`) is added. A plain
     copy and then an add of two contiguous arrays took 0.9 ms on the small VGG's
     ``(64, 32, 32, 32)``, one add from the strided rows 1.9 ms.
     """

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._shapes import conv_output_size
+from ...functional._shapes import conv_output_size
 
 FULL_ROWS_MIN_USE = 0.8  # full rows only when this share of each row is output (measured:
 # 28 of 32 and 32 of 34 gain, 10 of 14 loses)
@@ -104,7 +104,7 @@ class ColumnLayout:
         """Planes ``(batch, channels, plane_size)``: image uninitialised, tail zeroed.
 
         ``buffer`` (1-D, at least that many elements, e.g. from a
-        :class:`~cnnlab.functional.workspace.Workspace`) holds them when given.
+        :class:`~cnnlab.backend.fast.workspace.Workspace`) holds them when given.
         """
         shape = (batch, channels, self.plane_size)
         size = batch * channels * self.plane_size

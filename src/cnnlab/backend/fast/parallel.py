@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import NamedTuple, TypeVar
 
-from ._validation import check_positive_int
+from ..._validation import check_positive_int
 from ._workers import Worker
 
 __all__ = [
