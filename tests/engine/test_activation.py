@@ -28,21 +28,21 @@ PAIRS = {
 @pytest.mark.parametrize("shape", [(2, 3, 5, 4), (1, 10)], ids=["nchw", "batch-of-one"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", PAIRS)
-def test_activation_matches_torch(name, dtype, shape):
+def test_activation_matches_torch(on_backend, name, dtype, shape):
     ours, theirs = PAIRS[name]
     x = 3 * np.random.default_rng(0).standard_normal(shape)
     assert_matches_torch(ours(), theirs(), x, dtype)
 
 
 @pytest.mark.parametrize("name", PAIRS)
-def test_activation_gradient_matches_finite_differences(name):
+def test_activation_gradient_matches_finite_differences(on_backend, name):
     x = np.random.default_rng(1).standard_normal((2, 3, 4))
     x[np.abs(x) < 1e-3] = 0.5  # keep ReLU's kink away from the finite differences
     check_gradients(PAIRS[name][0](), x)
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "softmax_dim1", "log_softmax_dim1"])
-def test_activation_matches_torch_for_huge_inputs(name):
+def test_activation_matches_torch_for_huge_inputs(on_backend, name):
     ours, theirs = PAIRS[name]
     x = np.array([[-1000.0, -50.0, 0.0, 50.0, 1000.0]])
     assert_matches_torch(ours(), theirs(), x, np.float32)

@@ -116,7 +116,7 @@ def convolve(args: ConvArguments) -> tuple[np.ndarray, ConvContext]:
     (c_out, _, KH, KW), N = weight.shape, x.shape[0]
     padded = pad(x.astype(weight.dtype, copy=False), args.padding, args.padding_mode)
     cols = im2col(padded, (KH, KW), args.stride, args.dilation)  # (N, C_in * KH * KW, P)
-    cols = cols.reshape(N, groups, -1, cols.shape[-1])  # (N, G, K_g, P)
+    cols = cols.reshape(N, groups, weight[0].size, cols.shape[2])  # (N, G, K_g, P)
     w = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
     y = np.matmul(w, cols)  # (N, G, C_out / G, P)
     y = y.reshape((N, c_out) + output_shape(padded.shape[2:], (KH, KW), args.stride,
@@ -149,15 +149,15 @@ def conv_backward(
     args, cols = ctx.args, ctx.cols
     expected = _in_input_form(np.broadcast_to(0.0, ctx.output_shape), args)
     check_same_shape("grad_out", np.asarray(grad_out), "output", expected)
-    weight, groups = args.weight, args.groups
-    N, c_out = ctx.output_shape[:2]
-    dy = np.asarray(grad_out, dtype=weight.dtype).reshape(N, groups, c_out // groups, -1)
+    weight, c_out = args.weight, ctx.output_shape[1]
+    N, G, K_g, P = cols.shape
+    dy = np.asarray(grad_out, dtype=weight.dtype).reshape(N, G, c_out // G, P)
     grad_w = np.matmul(dy, cols.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, C_out / G, K_g)
     grad_weight = grad_w.reshape(weight.shape)
     grad_bias = dy.sum(axis=(0, 3)).reshape(c_out) if args.bias is not None else None
     grad_input = None
     if input_grad:
-        w = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
+        w = weight.reshape(G, c_out // G, K_g)
         grad_cols = np.matmul(w.transpose(0, 2, 1), dy)  # (N, G, K_g, P)
         grad_padded = col2im(grad_cols, ctx.padded_shape, weight.shape[2:], args.stride,
                              args.dilation)  # fmt: skip
