@@ -115,12 +115,11 @@ def convolve(args: ConvArguments) -> tuple[np.ndarray, ConvContext]:
     x, weight, groups = args.x, args.weight, args.groups
     (c_out, _, KH, KW), N = weight.shape, x.shape[0]
     padded = pad(x.astype(weight.dtype, copy=False), args.padding, args.padding_mode)
+    H_out, W_out = output_shape(padded.shape[2:], (KH, KW), args.stride, args.dilation)
     cols = im2col(padded, (KH, KW), args.stride, args.dilation)  # (N, C_in * KH * KW, P)
-    cols = cols.reshape(N, groups, weight[0].size, cols.shape[2])  # (N, G, K_g, P)
+    cols = cols.reshape(N, groups, weight[0].size, H_out * W_out)  # (N, G, K_g, P)
     w = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
-    y = np.matmul(w, cols)  # (N, G, C_out / G, P)
-    y = y.reshape((N, c_out) + output_shape(padded.shape[2:], (KH, KW), args.stride,
-                                            args.dilation))  # fmt: skip
+    y = np.matmul(w, cols).reshape(N, c_out, H_out, W_out)  # one product per image, group
     if args.bias is not None:
         y += args.bias[:, None, None]
     ctx = ConvContext(args, cols, padded.shape, y.shape)
