@@ -9,7 +9,11 @@ fast network), and the peak memory each step allocates (cnnlab: tracemalloc, whi
 buffers; torch: its CPU allocator is not visible to tracemalloc, so the resident-set
 growth is reported instead).
 
+Each network runs on cnnlab's backends in turn (``--backend``): "fast", the default one,
+and "reference", the readable maths of ``cnnlab.functional`` (no target for its ratio).
+
     python benchmarks/train_step.py [--steps 60] [--batch-size 64] [--threads N]
+                                    [--backend fast|reference|both]
 """
 
 from __future__ import annotations
@@ -66,7 +70,9 @@ def main() -> None:
         default=None,
         help="for both (default: cnnlab.get_num_threads()); 1 also holds BLAS to one thread",
     )
+    parser.add_argument("--backend", choices=["fast", "reference", "both"], default="both")
     args = parser.parse_args()
+    backends = ["fast", "reference"] if args.backend == "both" else [args.backend]
 
     import torch
 
@@ -83,14 +89,18 @@ def main() -> None:
         f"{ROUNDS} rounds of at least {-(-args.steps // ROUNDS)} steps and {BLOCK_SECONDS} s each"
     )
     print(
-        f"{'network':<10} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} {'rounds':>11} "
-        f"{'steps':>9} {'cnnlab peak MB':>15} {'torch RSS growth MB':>20}"
+        f"{'network':<10} {'backend':<9} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} "
+        f"{'rounds':>11} {'steps':>9} {'cnnlab peak MB':>15} {'torch RSS growth MB':>20}"
     )
     for name, (build, shape) in NETWORKS.items():
-        compare(name, build, shape, args.batch_size, args.steps)
+        for backend in backends:
+            with cnnlab.use_backend(backend):
+                compare(name, backend, build, shape, args.batch_size, args.steps)
 
 
-def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: int) -> None:
+def compare(
+    name: str, backend: str, build, shape: tuple[int, ...], batch_size: int, steps: int
+) -> None:
     """Time one network in cnnlab and in torch and print one row of the table."""
     import torch
 
@@ -131,7 +141,7 @@ def compare(name: str, build, shape: tuple[int, ...], batch_size: int, steps: in
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     print(
-        f"{name:<10} {ours:>10.2f} {theirs:>9.2f} {ours / theirs:>6.2f} "
+        f"{name:<10} {backend:<9} {ours:>10.2f} {theirs:>9.2f} {ours / theirs:>6.2f} "
         f"{min(ratios):>5.2f}-{max(ratios):<5.2f} {counts[0]:>4}/{counts[1]:<4} "
         f"{peak:>15.1f} {torch_growth:>20.1f}"
     )

@@ -17,18 +17,29 @@ save        save / load_weights: a model's weights as .safetensors under PyTorch
 guess       guess(image): "Image prediction: ping-pong ball / Confidence: 100.0%"
 no_grad     forward passes that keep nothing for backward (as torch.no_grad)
 set_num_threads / get_num_threads   threads for batch-parallel work (as torch's)
+set_backend / get_backend / use_backend   "fast" (default) or the readable "reference" ops
 """
 
+from .backend import get_backend, get_num_threads, set_backend, set_num_threads, use_backend
 from .grad_mode import no_grad
 from .memory import keep_freed_memory
-from .parallel import get_num_threads, set_num_threads
 from .serialization import load_weights, save
 
 __version__ = "0.1.0"
 
 keep_freed_memory()  # big arrays freed each step are reused, not faulted in again
 
-__all__ = ["get_num_threads", "guess", "load_weights", "no_grad", "save", "set_num_threads"]
+__all__ = [
+    "get_backend",
+    "get_num_threads",
+    "guess",
+    "load_weights",
+    "no_grad",
+    "save",
+    "set_backend",
+    "set_num_threads",
+    "use_backend",
+]
 
 
 def guess(image, model: str = "resnext50_32x4d", weights=None, top: int = 5, tta: bool = False):

@@ -28,21 +28,21 @@ PAIRS = {
 @pytest.mark.parametrize("shape", [(2, 3, 5, 4), (1, 10)], ids=["nchw", "batch-of-one"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", PAIRS)
-def test_activation_matches_torch(name, dtype, shape):
+def test_activation_matches_torch(on_backend, name, dtype, shape):
     ours, theirs = PAIRS[name]
     x = 3 * np.random.default_rng(0).standard_normal(shape)
     assert_matches_torch(ours(), theirs(), x, dtype)
 
 
 @pytest.mark.parametrize("name", PAIRS)
-def test_activation_gradient_matches_finite_differences(name):
+def test_activation_gradient_matches_finite_differences(on_backend, name):
     x = np.random.default_rng(1).standard_normal((2, 3, 4))
     x[np.abs(x) < 1e-3] = 0.5  # keep ReLU's kink away from the finite differences
     check_gradients(PAIRS[name][0](), x)
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "softmax_dim1", "log_softmax_dim1"])
-def test_activation_matches_torch_for_huge_inputs(name):
+def test_activation_matches_torch_for_huge_inputs(on_backend, name):
     ours, theirs = PAIRS[name]
     x = np.array([[-1000.0, -50.0, 0.0, 50.0, 1000.0]])
     assert_matches_torch(ours(), theirs(), x, np.float32)
@@ -56,7 +56,7 @@ def test_relu_gradient_is_zero_for_negative_inputs():
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_relu_over_many_blocks_matches_torch_bit_for_bit_in_and_out_of_place(dtype):
-    from cnnlab.functional.activations import BLOCK_ELEMENTS, relu
+    from cnnlab.backend.fast.activations import BLOCK_ELEMENTS, relu
 
     x = np.random.default_rng(3).standard_normal(2 * BLOCK_ELEMENTS + 7).astype(dtype)
     x[:4] = [-0.0, np.nan, -np.inf, np.inf]

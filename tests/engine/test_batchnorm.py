@@ -48,7 +48,7 @@ def make_pair(name, options, seed=0):
 @pytest.mark.parametrize("option", OPTIONS)
 @pytest.mark.parametrize("name", CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_batchnorm_matches_torch_in_train_then_eval_mode(dtype, name, option):
+def test_batchnorm_matches_torch_in_train_then_eval_mode(on_backend, dtype, name, option):
     layer, torch_layer, shape = make_pair(name, OPTIONS[option])
     for step in range(3):  # the helper also compares the running statistics each time
         torch_layer.zero_grad()  # the helper zeroes only our gradients
@@ -59,7 +59,7 @@ def test_batchnorm_matches_torch_in_train_then_eval_mode(dtype, name, option):
 
 @pytest.mark.parametrize("momentum", [0.1, 0.5, None])
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_running_statistics_follow_torch_over_several_batches(dtype, momentum):
+def test_running_statistics_follow_torch_over_several_batches(on_backend, dtype, momentum):
     ours = BatchNorm2d(3, momentum=momentum, dtype=dtype)
     theirs = torch.nn.BatchNorm2d(3, momentum=momentum)
     theirs.to(TORCH_DTYPES[np.dtype(dtype)])
@@ -78,13 +78,13 @@ def test_running_statistics_follow_torch_over_several_batches(dtype, momentum):
 
 @pytest.mark.parametrize("option", ["default", "no-affine", "no-bias"])
 @pytest.mark.parametrize("name", CASES)
-def test_batchnorm_train_gradients_match_finite_differences(name, option):
+def test_batchnorm_train_gradients_match_finite_differences(on_backend, name, option):
     layer, _, shape = make_pair(name, OPTIONS[option], seed=1)
     check_gradients(layer, batch(shape, 2))
 
 
 @pytest.mark.parametrize("name", ["1d-batch", "2d"])
-def test_batchnorm_eval_gradients_match_finite_differences(name):
+def test_batchnorm_eval_gradients_match_finite_differences(on_backend, name):
     layer, _, shape = make_pair(name, {}, seed=1)
     layer.running_mean[:] = [0.5, -1.0, 2.0]
     layer.running_var[:] = [0.5, 2.0, 4.0]
@@ -110,7 +110,7 @@ def test_eval_mode_uses_the_running_statistics_not_the_batch():
 
 @pytest.mark.parametrize("shape", [(1, 3, 5, 4), (6, 3, 5, 4), (6, 3, 7), (6, 3)])
 def test_eval_mode_is_x_times_scale_plus_shift_to_the_bit_for_any_batch(shape):
-    from cnnlab.functional.normalization import batch_norm_eval
+    from cnnlab.backend.fast.normalization import batch_norm_eval
 
     rng = np.random.default_rng(4)
     x = rng.standard_normal(shape).astype(np.float32)

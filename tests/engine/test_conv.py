@@ -8,9 +8,9 @@ import torch
 
 from checks.torch_reference import assert_matches_torch
 from cnnlab import nn
-from cnnlab.functional import conv2d
+from cnnlab.backend.fast.conv import conv2d
 
-# The globals conv2d runs with. Patch these, not `cnnlab.functional.conv`: pytest's
+# The globals the fast conv2d runs with. Patch these, not its module: pytest's
 # doctests may import that module a second time, and patching the copy changes nothing.
 CONV_GLOBALS = conv2d.__globals__
 
@@ -42,7 +42,7 @@ def pair(cls_ours, cls_torch, *args, **kwargs):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("groups", list(GROUPS), ids=list(GROUPS))
 @pytest.mark.parametrize(("stride", "padding", "dilation"), GEOMETRIES_2D)
-def test_conv2d_matches_torch(stride, padding, dilation, groups, dtype):
+def test_conv2d_matches_torch(on_backend, stride, padding, dilation, groups, dtype):
     c_in, c_out, g = GROUPS[groups]
     ours, theirs = pair(
         nn.Conv2d,
@@ -62,7 +62,7 @@ def test_conv2d_matches_torch(stride, padding, dilation, groups, dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("groups", list(GROUPS), ids=list(GROUPS))
 @pytest.mark.parametrize(("stride", "padding", "dilation"), GEOMETRIES_1D)
-def test_conv1d_matches_torch(stride, padding, dilation, groups, dtype):
+def test_conv1d_matches_torch(on_backend, stride, padding, dilation, groups, dtype):
     c_in, c_out, g = GROUPS[groups]
     ours, theirs = pair(
         nn.Conv1d,
@@ -82,7 +82,7 @@ def test_conv1d_matches_torch(stride, padding, dilation, groups, dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("padding", [1, (2, 1), "same"])
 @pytest.mark.parametrize("padding_mode", PADDING_MODES)
-def test_every_padding_mode_matches_torch(padding_mode, padding, dtype):
+def test_every_padding_mode_matches_torch(on_backend, padding_mode, padding, dtype):
     ours, theirs = pair(
         nn.Conv2d, torch.nn.Conv2d, 3, 4, (3, 2), padding=padding, padding_mode=padding_mode
     )
@@ -92,7 +92,9 @@ def test_every_padding_mode_matches_torch(padding_mode, padding, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("padding_mode", PADDING_MODES)
-def test_every_padding_mode_matches_torch_in_1d_with_stride_and_dilation(padding_mode, dtype):
+def test_every_padding_mode_matches_torch_in_1d_with_stride_and_dilation(
+    on_backend, padding_mode, dtype
+):
     ours, theirs = pair(
         nn.Conv1d,
         torch.nn.Conv1d,
@@ -120,14 +122,14 @@ def test_every_padding_mode_matches_torch_in_1d_with_stride_and_dilation(padding
     ],
     ids=["batch-of-one-no-bias", "lenet-conv1", "lenet-conv2", "rectangular", "groups3"],
 )
-def test_conv2d_layer_shapes_match_torch(arguments, shape, dtype):
+def test_conv2d_layer_shapes_match_torch(on_backend, arguments, shape, dtype):
     ours, theirs = pair(nn.Conv2d, torch.nn.Conv2d, **arguments)
     x = np.random.default_rng(5).standard_normal(shape)
     assert_matches_torch(ours, theirs, x, dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_conv1d_batch_of_one_without_bias_matches_torch(dtype):
+def test_conv1d_batch_of_one_without_bias_matches_torch(on_backend, dtype):
     ours, theirs = pair(nn.Conv1d, torch.nn.Conv1d, 3, 2, 4, bias=False, padding="same")
     x = np.random.default_rng(6).standard_normal((1, 3, 9))
     assert_matches_torch(ours, theirs, x, dtype)

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 from cnnlab import nn
+from cnnlab.backend.fast import conv as fast_conv
 from cnnlab.functional import conv1d, conv2d, conv_backward
 
 # The globals conv2d runs with (pytest's doctests may import its module a second time).
-CONV_GLOBALS = conv2d.__globals__
+CONV_GLOBALS = fast_conv.conv2d.__globals__
 
 
 def conv2d_oracle(x, weight, stride=1):
@@ -263,10 +264,10 @@ def test_backward_twice_from_one_forward_gives_the_same_gradients(
         monkeypatch.setitem(CONV_GLOBALS, "KEEP_COLS_BYTES", 0)
     rng = np.random.default_rng(7)
     x, weight = rng.standard_normal((2, 3, 8, 8)), rng.standard_normal((4, 3, 3, 3))
-    y, ctx = conv2d(x, weight, stride=stride, padding=1)
+    y, ctx = fast_conv.conv2d(x, weight, stride=stride, padding=1)
     assert (ctx.cols is not None) == keep_columns
     grad = rng.standard_normal(y.shape)
-    first, second = conv_backward(grad, ctx), conv_backward(grad, ctx)
+    first, second = fast_conv.conv_backward(grad, ctx), fast_conv.conv_backward(grad, ctx)
     for a, b, name in zip(first[:2], second[:2], ["input", "weight"]):
         np.testing.assert_array_equal(a, b, err_msg=name)
 
@@ -281,13 +282,13 @@ def test_the_bias_adds_the_same_bits_as_adding_it_to_the_output(image, kernel, p
     x = rng.standard_normal((5, 3, image, image)).astype(np.float32)
     w = rng.standard_normal((4, 3, kernel, kernel)).astype(np.float32)
     b = rng.standard_normal(4).astype(np.float32)
-    with_bias, _ = conv2d(x, w, b, padding=padding)
-    without, _ = conv2d(x, w, padding=padding)
+    with_bias, _ = fast_conv.conv2d(x, w, b, padding=padding)
+    without, _ = fast_conv.conv2d(x, w, padding=padding)
     np.testing.assert_array_equal(with_bias, without + b[:, None, None])
 
 
 def test_a_channel_grid_too_big_to_build_is_a_broadcast_view():
-    from cnnlab.functional.channel_grid import GRID_MAX_ELEMENTS, channel_grid
+    from cnnlab.backend.fast.channel_grid import GRID_MAX_ELEMENTS, channel_grid
 
     small = channel_grid(np.arange(3.0), (4, 5))
     assert small.flags.c_contiguous and small.shape == (3, 4, 5)

@@ -32,6 +32,6 @@ LAYERS = {
 
 
 @pytest.mark.parametrize("name", list(LAYERS))
-def test_conv_gradients_match_finite_differences(name):
+def test_conv_gradients_match_finite_differences(on_backend, name):
     make_layer, shape = LAYERS[name]
     check_gradients(make_layer(), np.random.default_rng(0).standard_normal(shape))

@@ -8,10 +8,10 @@ import torch
 
 from checks.gradcheck import check_gradients
 from checks.torch_reference import assert_matches_torch
-from cnnlab import functional as F
 from cnnlab import nn
+from cnnlab.backend.fast import conv as F
 
-conv_backward_module = importlib.import_module("cnnlab.functional.conv_backward")
+conv_backward_module = importlib.import_module("cnnlab.backend.fast.conv_backward")
 
 # torch warns that it pads a copy of the input for 'same' with an even kernel; expected.
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")

@@ -8,9 +8,9 @@ import torch
 
 from checks.gradcheck import check_gradients
 from checks.torch_reference import assert_matches_torch
-from cnnlab import functional as F
 from cnnlab import nn
-from cnnlab.functional.conv_pointwise import PointwiseContext
+from cnnlab.backend.fast import conv as F
+from cnnlab.backend.fast.conv_pointwise import PointwiseContext
 
 CASES_2D = {
     "plain": dict(c_in=4, c_out=6),

@@ -63,7 +63,7 @@ def test_dropped_units_get_zero_gradient_and_kept_units_the_scaled_gradient():
 
 
 @pytest.mark.parametrize("shape", [(4, 6), (1, 3, 4, 4)], ids=["batch", "batch-of-one-nchw"])
-def test_dropout_gradient_matches_finite_differences(shape):
+def test_dropout_gradient_matches_finite_differences(on_backend, shape):
     layer = Dropout(0.4)
 
     def same_mask_every_pass():

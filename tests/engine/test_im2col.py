@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnnlab.functional.im2col import (
+from cnnlab.backend.fast.im2col import (
     ColumnLayout,
     col2im,
     im2col,

@@ -22,14 +22,14 @@ SHAPES = {
 @pytest.mark.parametrize("bias", [True, False], ids=["bias", "no-bias"])
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_linear_matches_torch(dtype, shape, bias):
+def test_linear_matches_torch(on_backend, dtype, shape, bias):
     x = np.random.default_rng(0).standard_normal(shape)
     assert_matches_torch(Linear(7, 5, bias=bias, rng=1), torch.nn.Linear(7, 5, bias=bias), x, dtype)
 
 
 @pytest.mark.parametrize("bias", [True, False], ids=["bias", "no-bias"])
 @pytest.mark.parametrize("shape", [(3, 6), (1, 6), (2, 2, 6)], ids=["batch", "one", "3-d"])
-def test_linear_gradients_match_finite_differences(shape, bias):
+def test_linear_gradients_match_finite_differences(on_backend, shape, bias):
     check_gradients(Linear(6, 4, bias=bias, rng=2), np.random.default_rng(3).standard_normal(shape))
 
 

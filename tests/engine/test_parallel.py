@@ -11,8 +11,11 @@ import pytest
 from threadpoolctl import threadpool_info
 
 import cnnlab
-from cnnlab import parallel
-from cnnlab.functional import conv2d, conv_backward, linear, linear_backward
+from cnnlab.backend.fast import parallel
+from cnnlab.backend.fast.conv import conv2d, conv_backward
+from cnnlab.backend.fast.linear import linear, linear_backward
+from cnnlab.backend.fast.pooling import max_pool, max_pool_backward
+from cnnlab.functional.pooling import PoolWindow
 
 
 @pytest.fixture
@@ -177,7 +180,7 @@ def test_linear_gives_the_same_bits_on_any_number_of_threads(threads):
 
 
 def test_relu_and_max_pooling_give_the_same_bits_on_any_number_of_threads(threads):
-    from cnnlab.functional import activations, max_pool2d, max_pool_backward
+    from cnnlab.backend.fast import activations
 
     rng = np.random.default_rng(2)
     x = rng.standard_normal((6, 4, 90, 80)).astype(np.float32)  # three blocks of ReLU
@@ -324,6 +327,11 @@ def test_an_interrupt_while_waiting_comes_after_every_part_has_finished(threads)
     assert parallel.parallel_for(lambda start, stop, part: part, 8) == [0, 1]
 
 
+def max_pool2d(x, kernel_size):
+    """The fast backend's max pooling with a square window."""
+    return max_pool(x, PoolWindow.create(2, kernel_size))
+
+
 def shares_of(function, *args):
     """How many batch items each thread took in ``function(*args)``'s ``parallel_for``."""
     shares = []
@@ -354,8 +362,6 @@ def test_a_split_convolution_gives_every_thread_the_same_number_of_images(thread
 def test_a_split_max_pool_backward_gives_both_threads_the_same_number_of_images(threads):
     # LeNet-5's first pool: 55 images fill its 1 MiB cache block; blocks of 55 and 9
     # would leave one thread most of the work, equal blocks split 32 / 32.
-    from cnnlab.functional import max_pool2d, max_pool_backward
-
     threads(2)
     pooled, ctx = max_pool2d(np.ones((64, 6, 28, 28), np.float32), 2)
     assert shares_of(max_pool_backward, np.ones_like(pooled), ctx) == [32, 32]

@@ -28,7 +28,7 @@ def distinct_values(shape, seed=0):
 @pytest.mark.parametrize("dilation", [1, 2])
 @pytest.mark.parametrize(("kernel_size", "stride", "padding"), GEOMETRIES, ids=IDS)
 @pytest.mark.parametrize("dims", [1, 2])
-def test_max_pool_matches_torch(dims, kernel_size, stride, padding, dilation, dtype):
+def test_max_pool_matches_torch(on_backend, dims, kernel_size, stride, padding, dilation, dtype):
     ours, theirs = MAX_POOLS[dims]
     x = np.random.default_rng(1).standard_normal(ODD_SHAPES[dims])
     assert_matches_torch(
@@ -43,7 +43,9 @@ def test_max_pool_matches_torch(dims, kernel_size, stride, padding, dilation, dt
 @pytest.mark.parametrize("count_include_pad", [True, False])
 @pytest.mark.parametrize(("kernel_size", "stride", "padding"), GEOMETRIES, ids=IDS)
 @pytest.mark.parametrize("dims", [1, 2])
-def test_avg_pool_matches_torch(dims, kernel_size, stride, padding, count_include_pad, dtype):
+def test_avg_pool_matches_torch(
+    on_backend, dims, kernel_size, stride, padding, count_include_pad, dtype
+):
     ours, theirs = AVG_POOLS[dims]
     x = np.random.default_rng(2).standard_normal(ODD_SHAPES[dims])
     arguments = dict(
@@ -62,7 +64,7 @@ def test_avg_pool_matches_torch(dims, kernel_size, stride, padding, count_includ
     ],
     ids=["2d-int", "2d-pair", "1d"],
 )
-def test_global_avg_pool_matches_torch(ours, theirs, shape, dtype):
+def test_global_avg_pool_matches_torch(on_backend, ours, theirs, shape, dtype):
     x = np.random.default_rng(3).standard_normal(shape)
     assert_matches_torch(ours, theirs, x, dtype)
 
@@ -82,7 +84,7 @@ def test_global_avg_pool_matches_torch(ours, theirs, shape, dtype):
     ],
     ids=["max2d", "max2d-rect", "avg2d-nopad", "avg2d-rect", "max1d", "avg1d"],
 )
-def test_batch_of_one_and_rectangular_windows_match_torch(ours, theirs):
+def test_batch_of_one_and_rectangular_windows_match_torch(on_backend, ours, theirs):
     shape = (1, 2, 6, 5) if isinstance(ours, (nn.MaxPool2d, nn.AvgPool2d)) else (1, 2, 6)
     x = np.random.default_rng(4).standard_normal(shape)
     assert_matches_torch(ours, theirs, x, np.float32)
@@ -98,7 +100,7 @@ def test_batch_of_one_and_rectangular_windows_match_torch(ours, theirs):
     ],
     ids=["max2d-2", "max2d-overlap", "max2d-dilated", "max1d"],
 )
-def test_max_pool_gradient_matches_finite_differences(layer):
+def test_max_pool_gradient_matches_finite_differences(on_backend, layer):
     shape = (2, 2, 7, 9) if isinstance(layer, nn.MaxPool2d) else (2, 2, 11)
     check_gradients(layer, distinct_values(shape))
 
@@ -115,6 +117,6 @@ def test_max_pool_gradient_matches_finite_differences(layer):
     ],
     ids=["avg2d-2", "avg2d-overlap", "avg2d-exclude-pad", "avg1d", "global2d", "global1d"],
 )
-def test_avg_pool_gradient_matches_finite_differences(layer):
+def test_avg_pool_gradient_matches_finite_differences(on_backend, layer):
     shape = (2, 2, 11) if type(layer).__name__.endswith("1d") else (2, 2, 7, 9)
     check_gradients(layer, np.random.default_rng(5).standard_normal(shape))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from cnnlab import parallel
+from cnnlab.backend.fast import parallel
 from cnnlab.cli.main import main
 from cnnlab.models.photonic_net import photonic_cnn
 from cnnlab.physics.photonic import band_edges, band_structure, k_path
@@ -162,7 +162,7 @@ def test_cnnlab_train_photonic_runs_the_experiment(monkeypatch, tmp_path):
 
 
 def test_labelling_leaves_cnnlabs_thread_count_at_its_default(monkeypatch):
-    # the default follows BLAS's thread count, which labelling holds at 1 while it runs
+    # the default follows BLAS's thread count, even when first read while labelling holds it at 1
     monkeypatch.setattr(parallel, "_num_threads", None)
     expected = parallel.get_num_threads()
     monkeypatch.setattr(parallel, "_num_threads", None)

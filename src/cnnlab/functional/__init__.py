@@ -1,5 +1,8 @@
 """Pure maths on arrays, no state: each op's forward beside its backward.
 
+This is the reference every backend is tested against (the layers run it under
+``cnnlab.set_backend("reference")``): no threads, no scratch buffers, no strategies.
+
 Layout is PyTorch's: activations ``(N, C, H, W)`` (1-D: ``(N, C, L)``), conv weights
 ``(C_out, C_in / groups, KH, KW)``.
 """
@@ -11,6 +14,8 @@ from .activations import (
     log_softmax,
     log_softmax_backward,
     relu,
+    relu6,
+    relu6_backward,
     relu_backward,
     sigmoid,
     sigmoid_backward,
@@ -19,6 +24,7 @@ from .activations import (
     tanh,
     tanh_backward,
 )
+from .adaptive_pooling import adaptive_avg_pool2d, adaptive_avg_pool2d_backward
 from .avg_pooling import (
     avg_pool,
     avg_pool1d,
@@ -42,7 +48,7 @@ from .embedding_losses import (
     triplet_margin_loss_backward,
 )
 from .glu import glu, glu_backward
-from .im2col import ColumnLayout, col2im, im2col
+from .im2col import col2im, im2col
 from .likelihood_losses import (
     binary_cross_entropy,
     binary_cross_entropy_backward,
@@ -114,4 +120,3 @@ from .smooth_activations import (
     softsign,
     softsign_backward,
 )
-from .workspace import Workspace

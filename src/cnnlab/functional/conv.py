@@ -1,60 +1,43 @@
-"""Convolution (PyTorch's cross-correlation) as one matrix product per image.
+"""Convolution (PyTorch's cross-correlation): im2col, one matrix product, col2im.
 
-With ``cols[n] = im2col(padded image n)`` of shape ``(C_in * KH * KW, H_out * W_out)``
-and the weight flattened to ``W`` of shape ``(C_out, C_in * KH * KW)``::
+With ``cols = im2col(padded x)`` of shape ``(N, C_in * KH * KW, H_out * W_out)`` and the
+weight flattened to ``W`` ``(C_out, C_in * KH * KW)``::
 
-    forward          y[n] = W @ cols[n] + b                 (this module)
-    weight gradient  dW   = sum over n of dy[n] @ cols[n].T (conv_backward.py)
-    input gradient   dx   = col2im(W.T @ dy), folded by pad_backward
-    bias gradient    db   = dy summed over batch and pixels
+    forward          y[n]    = W @ cols[n] + b
+    weight gradient  dW      = sum over n of dy[n] @ cols[n].T
+    input gradient   dcols[n] = W.T @ dy[n],  dx = pad_backward(col2im(dcols))
+    bias gradient    db      = dy summed over images and pixels
 
-Each image's product lands in image order ``(C_out, H_out, W_out)``, so no reordering of
-the output is needed (measured 16% faster on the small VGG's training step than one
-product over the whole batch's columns). With ``groups`` the channels split into
-independent groups: the products are batched over images and groups. 1-D convolution is
-2-D with ``H = 1``.
+With ``groups = G`` the channels split into ``G`` independent convolutions: ``cols`` is
+cut into ``(N, G, C_in / G * KH * KW, positions)``, ``W`` into ``(G, C_out / G, ...)``,
+and the product is batched over the groups. A 1-D convolution is a 2-D one with ``H = 1``
+(:mod:`~cnnlab.functional.conv_arguments` checks the arguments and makes that form).
 
-The batch runs in chunks whose columns fit in cache, so the matrix products read them
-while they are hot. Forward keeps all the columns for backward when they take at most
-``KEEP_COLS_BYTES`` (nothing is kept under ``no_grad()``, nor where backward takes the
-weight gradient from the input gradient's columns: :mod:`.conv_shared_columns`); above
-that, backward rebuilds each chunk's columns, in cache, from the padded input kept in
-the context. With two
-threads, rebuilding the small VGG's big layers' columns (21 to 80 MB) was faster than
-writing them out to memory and reading them back. Big scratch arrays come from a
-:class:`~cnnlab.functional.workspace.Workspace` that a layer reuses from step to step.
-The batch is split across cnnlab's threads (:mod:`cnnlab.parallel`): each pads, copies
-and multiplies its own images, with its own scratch buffers.
+This is the reference: the layers run it under ``cnnlab.set_backend("reference")``; the
+default backend computes the same with threads and reused buffers, tested equal to it.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from .._validation import (
-    check_choice,
-    check_float_array,
-    check_int_tuple,
-    check_positive_int,
-    received,
-)
-from ..grad_mode import is_grad_enabled
-from ..parallel import parallel_for, segment_length
-from ._shapes import conv_output_size
-from .channel_grid import channel_grid
-from .conv_backward import ConvContext, conv_backward, shares_columns
-from .conv_chunks import chunk_size
-from .conv_pointwise import is_pointwise, pointwise_conv
-from .im2col import ColumnLayout, copy_columns, image_windows
-from .padding import PADDING_MODES, ConvPadding, conv_padding, pad
-from .workspace import Workspace
+from .._validation import check_same_shape
+from .conv_arguments import LAYOUTS, ConvArguments, IntOrTuple, conv_arguments
+from .im2col import col2im, im2col, output_shape
+from .padding import ConvPadding, conv_padding, pad, pad_backward
 
-__all__ = ["ConvContext", "conv1d", "conv2d", "conv_backward", "conv_padding"]
+__all__ = ["LAYOUTS", "ConvContext", "conv1d", "conv2d", "conv_backward", "conv_padding"]
 
-IntOrTuple = int | tuple[int, ...]
-LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)"}
-WEIGHT_LAYOUTS = {1: "(C_out, C_in / groups, K)", 2: "(C_out, C_in / groups, KH, KW)"}
-KEEP_COLS_BYTES = 24 << 20  # up to this size forward keeps all columns for backward
+
+class ConvContext(NamedTuple):
+    """What :func:`conv_backward` needs from the forward pass."""
+
+    args: ConvArguments  # the checked arguments, in 2-D form
+    cols: np.ndarray  # (N, G, C_in / G * KH * KW, H_out * W_out): the input's windows
+    padded_shape: tuple[int, int, int, int]  # (N, C_in, H + padding, W + padding)
+    output_shape: tuple[int, int, int, int]  # (N, C_out, H_out, W_out)
 
 
 def conv2d(
@@ -66,7 +49,6 @@ def conv2d(
     dilation: IntOrTuple = 1,
     groups: int = 1,
     padding_mode: str = "zeros",
-    workspace: Workspace | None = None,
 ) -> tuple[np.ndarray, ConvContext]:
     """2-D convolution of ``(N, C, H, W)``, as ``torch.nn.functional.conv2d``.
 
@@ -81,9 +63,6 @@ def conv2d(
         Splits input and output channels into ``groups`` independent convolutions.
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
         As ``torch.nn.Conv2d``; ``'circular'`` makes the image periodic (a lattice).
-    workspace : Workspace, optional
-        Scratch buffers to reuse between calls (a layer keeps one). The next call with
-        the same workspace overwrites what this call's context refers to.
 
     Returns
     -------
@@ -104,7 +83,8 @@ def conv2d(
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    return _conv(x, weight, bias, 2, stride, padding, dilation, groups, padding_mode, workspace)
+    args = conv_arguments(x, weight, bias, 2, stride, padding, dilation, groups, padding_mode)
+    return convolve(args)
 
 
 def conv1d(
@@ -116,7 +96,6 @@ def conv1d(
     dilation: IntOrTuple = 1,
     groups: int = 1,
     padding_mode: str = "zeros",
-    workspace: Workspace | None = None,
 ) -> tuple[np.ndarray, ConvContext]:
     """1-D convolution of ``(N, C, L)``, as ``torch.nn.functional.conv1d``.
 
@@ -127,147 +106,67 @@ def conv1d(
     >>> y  # differences x[i] - x[i + 1]
     array([[[-1., -1., -1.]]])
     """
-    return _conv(x, weight, bias, 1, stride, padding, dilation, groups, padding_mode, workspace)
+    args = conv_arguments(x, weight, bias, 1, stride, padding, dilation, groups, padding_mode)
+    return convolve(args)
 
 
-def _conv(x, weight, bias, dims, stride, padding, dilation, groups, padding_mode, workspace):
-    x = check_float_array("input", x, layout=LAYOUTS[dims])
-    weight = check_float_array("weight", weight, layout=WEIGHT_LAYOUTS[dims])
-    groups = check_positive_int("groups", groups)
-    c_out, c_group = weight.shape[:2]
-    if c_out % groups:
-        raise ValueError(
-            "The weight's output channels must be divisible by `groups`. "
-            f"{received(weight=weight, groups=groups)}"
-        )
-    if x.shape[1] != c_group * groups:
-        raise ValueError(
-            f"expected {c_group * groups} input channels. Received: input with shape {x.shape}."
-        )
-    if bias is not None:
-        bias = check_float_array("bias", bias)
-        if bias.shape != (c_out,):
-            raise ValueError(f"`bias` must have shape ({c_out},). {received(bias=bias)}")
-    kernel = weight.shape[2:]
-    stride = check_int_tuple("stride", stride, dims)
-    dilation = check_int_tuple("dilation", dilation, dims)
-    pairs = conv_padding(padding, kernel, stride, dilation)
-    padding_mode = check_choice("padding_mode", padding_mode, PADDING_MODES)
-    geometry = zip(x.shape[2:], kernel, stride, pairs, dilation, strict=True)
-    for n, k, s, (before, after), d in geometry:
-        if before == after:  # the clear "input smaller than kernel" error
-            conv_output_size(n, k, s, before, d)
-    input_shape = x.shape
-    if dims == 1:  # a 1-D convolution is a 2-D one over a single row
-        x, weight = x[:, :, None, :], weight[:, :, None, :]
-        stride, dilation, pairs = (1, *stride), (1, *dilation), ((0, 0), *pairs)
-    dtype = np.result_type(x.dtype, weight.dtype)
-    weight = weight.astype(dtype, copy=False)
-    bias = None if bias is None else bias.astype(dtype, copy=False)
-    if is_pointwise(kernel, pairs):  # 1x1, unpadded: no im2col at all
-        y, ctx = pointwise_conv(x.astype(dtype, copy=False), weight, bias, stride, groups,
-                                input_shape)  # fmt: skip
-        return (y if dims == 2 else y[:, :, 0]), ctx
-    workspace = Workspace() if workspace is None else workspace
-    y, layout, planes, chunk, cols = _forward(
-        x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace
-    )
-    ctx = ConvContext(
-        layout, planes, weight, groups, pairs, padding_mode, input_shape, bias is not None,
-        workspace, chunk, cols,
-    )  # fmt: skip
-    return (y if dims == 2 else y[:, :, 0]), ctx
+def convolve(args: ConvArguments) -> tuple[np.ndarray, ConvContext]:
+    """The forward pass on checked arguments: ``y[n] = W @ im2col(x[n]) + b``."""
+    x, weight, groups = args.x, args.weight, args.groups
+    (c_out, _, KH, KW), N = weight.shape, x.shape[0]
+    padded = pad(x.astype(weight.dtype, copy=False), args.padding, args.padding_mode)
+    H_out, W_out = output_shape(padded.shape[2:], (KH, KW), args.stride, args.dilation)
+    cols = im2col(padded, (KH, KW), args.stride, args.dilation)  # (N, C_in * KH * KW, P)
+    cols = cols.reshape(N, groups, weight[0].size, H_out * W_out)  # (N, G, K_g, P)
+    w = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
+    y = np.matmul(w, cols).reshape(N, c_out, H_out, W_out)  # one product per image, group
+    if args.bias is not None:
+        y += args.bias[:, None, None]
+    ctx = ConvContext(args, cols, padded.shape, y.shape)
+    return _in_input_form(y, args), ctx
 
 
-def _forward(
-    x, weight, bias, stride, pairs, dilation, groups, padding_mode, workspace, for_backward=True,
-    on_columns=None,
-):  # fmt: skip
-    """Convolve checked 2-D arguments.
+def conv_backward(
+    grad_out: np.ndarray, ctx: ConvContext, input_grad: bool = True
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
+    """Gradients of ``conv2d`` or ``conv1d`` with respect to input, weight and bias.
 
-    Returns the output, the layout, the input planes, the images per chunk and all the
-    columns when a backward will want them (``for_backward`` and gradients on) and they
-    are small enough to keep (else None).
+    Parameters
+    ----------
+    grad_out : ndarray, shape of the forward output
+    ctx : ConvContext
+        From the forward call.
+    input_grad : bool, default True
+        False skips the input gradient (a network's first layer: the data is not trained).
 
-    ``on_columns(start, cols, segment)``, when given, sees each chunk's columns ``(n, G,
-    K_g, positions)`` of images ``start:start + n`` while they are in cache. The chunks
-    fall in :func:`~cnnlab.parallel.segment_length` runs numbered by ``segment``; a
-    thread works on whole runs only, so a sum kept per run needs no lock and adds up in
-    the same order on any number of threads.
+    Returns
+    -------
+    grad_input : ndarray, shape of the input, or None when ``input_grad`` is False
+    grad_weight : ndarray, shape of the weight
+    grad_bias : ndarray, shape (C_out,), or None when the forward had no bias
     """
-    (batch, channels), c_out = x.shape[:2], weight.shape[0]
-    padded = tuple(n + b + a for n, (b, a) in zip(x.shape[2:], pairs, strict=True))
-    layout = ColumnLayout.create(padded, weight.shape[2:], stride, dilation)
-    size = batch * channels * layout.plane_size
-    buffer = workspace.get("planes", size, x.dtype)
-    planes = layout.new_planes(batch, channels, x.dtype, buffer)
-    w_groups = weight.reshape(groups, c_out // groups, -1)  # (G, C_out / G, K_g)
-    rows_per_group = w_groups.shape[2]
-    per_image = rows_per_group * groups * layout.positions  # column elements per image
-    work = c_out * batch * per_image // groups  # multiply-adds
-    chunk = chunk_size(batch, per_image * x.itemsize, work)
-    keep = for_backward and is_grad_enabled()
-    keep = keep and batch * per_image * x.itemsize <= KEEP_COLS_BYTES
-    keep = keep and not shares_columns(layout, pairs, padding_mode, channels // groups)
-    kept = workspace.get("cols", batch * per_image, x.dtype) if keep else None
-    y = np.empty((batch, c_out) + layout.output_shape, x.dtype)
-    bias_grid = None if bias is None else channel_grid(bias, layout.output_shape)
-    windows = image_windows(planes, layout)
-    per_segment = segment_length(-(-batch // chunk)) if on_columns is not None else 1
-
-    def convolve_images(first: int, stop: int, part: int) -> None:
-        """Pad, im2col and multiply images ``first:stop``, chunk by chunk."""
-        images = layout.image(planes[first:stop])
-        pad(x[first:stop], pairs, padding_mode, out=images)
-        cols_buffer = kept if keep else workspace.get(f"cols.{part}", per_image * chunk, x.dtype)
-        rows_size = c_out * chunk * layout.positions if layout.full_rows else 0
-        rows_buffer = workspace.get(f"rows.{part}", rows_size, x.dtype)
-        for start in range(first, stop, chunk):
-            end = min(start + chunk, stop)
-            out = cols_buffer[start * per_image :] if keep else cols_buffer
-            cols = copy_columns(windows[start:end], out=out)  # (n, K, positions)
-            cols = cols.reshape(end - start, groups, rows_per_group, -1)
-            if layout.full_rows:  # products into scratch rows, copied without their tails
-                rows = rows_buffer[: (end - start) * c_out * layout.positions]
-                rows = rows.reshape(end - start, groups, c_out // groups, -1)
-                np.matmul(w_groups, cols, out=rows)  # (n, G, C_out / G, positions)
-                _rows_to_image(rows, layout, y[start:end], bias_grid)
-            else:  # the products are the output itself
-                out_rows = y[start:end].reshape(end - start, groups, c_out // groups, -1)
-                np.matmul(w_groups, cols, out=out_rows)
-                if bias_grid is not None:
-                    np.add(y[start:end], bias_grid, out=y[start:end])
-            if on_columns is not None:
-                on_columns(start, cols, start // (chunk * per_segment))
-
-    parallel_for(convolve_images, batch, chunk * per_segment, work=work)  # whole segments
-    return y, layout, planes, chunk, kept
+    args, cols = ctx.args, ctx.cols
+    expected = _in_input_form(np.broadcast_to(0.0, ctx.output_shape), args)
+    check_same_shape("grad_out", np.asarray(grad_out), "output", expected)
+    weight, c_out = args.weight, ctx.output_shape[1]
+    N, G, K_g, P = cols.shape
+    dy = np.asarray(grad_out, dtype=weight.dtype).reshape(N, G, c_out // G, P)
+    grad_w = np.matmul(dy, cols.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, C_out / G, K_g)
+    grad_weight = grad_w.reshape(weight.shape)
+    grad_bias = dy.sum(axis=(0, 3)).reshape(c_out) if args.bias is not None else None
+    grad_input = None
+    if input_grad:
+        w = weight.reshape(G, c_out // G, K_g)
+        grad_cols = np.matmul(w.transpose(0, 2, 1), dy)  # (N, G, K_g, P)
+        grad_padded = col2im(grad_cols, ctx.padded_shape, weight.shape[2:], args.stride,
+                             args.dilation)  # fmt: skip
+        grad_input = pad_backward(grad_padded, args.padding, args.padding_mode)
+        grad_input = grad_input.reshape(args.input_shape)
+    if len(args.input_shape) == 3:
+        grad_weight = grad_weight[:, :, 0]
+    return grad_input, grad_weight, grad_bias
 
 
-def convolve_checked(x, weight, stride, pairs, dilation, groups, workspace, on_columns=None):
-    """Zero-padded 2-D convolution of already checked arguments, with nothing kept.
-
-    Returns the output; ``on_columns`` is as for ``_forward``.
-    """
-    return _forward(
-        x, weight, None, stride, pairs, dilation, groups, "zeros", workspace, for_backward=False,
-        on_columns=on_columns,
-    )[0]  # fmt: skip
-
-
-def _rows_to_image(
-    rows: np.ndarray, layout: ColumnLayout, out: np.ndarray, bias_grid: np.ndarray | None = None
-) -> np.ndarray:
-    """Copy matmul rows ``(n, ..., H_out * row_width)`` into ``out`` ``(n, C, H_out, W_out)``.
-
-    The thrown-away columns of full rows are left out; ``bias_grid`` (``(C, H_out,
-    W_out)``, from :func:`~cnnlab.functional.channel_grid.channel_grid`) is added. A plain
-    copy and then an add of two contiguous arrays took 0.9 ms on the small VGG's
-    ``(64, 32, 32, 32)``, one add from the strided rows 1.9 ms.
-    """
-    out_h, out_w = layout.output_shape
-    grid = rows.reshape(out.shape[:2] + (out_h, layout.row_width))[..., :out_w]
-    np.copyto(out, grid)
-    if bias_grid is not None:
-        np.add(out, bias_grid, out=out)
-    return out
+def _in_input_form(y: np.ndarray, args: ConvArguments) -> np.ndarray:
+    """The output ``(N, C, H_out, W_out)``, as ``(N, C, L_out)`` for a 1-D convolution."""
+    return y[:, :, 0] if len(args.input_shape) == 3 else y

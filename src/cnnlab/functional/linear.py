@@ -10,9 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import received
-from ..parallel import parallel_for
-
-FEATURES_PER_CHUNK = 16  # threads split a product into parts of at least this many features
 
 
 def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
@@ -38,15 +35,9 @@ def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) ->
     in_features = weight.shape[1]
     if x.ndim == 0 or x.shape[-1] != in_features:
         raise ValueError(f"expected {in_features} input features. {received(input=x)}")
-    rows = x.reshape(-1, in_features)
-    y = np.empty((rows.shape[0], weight.shape[0]), np.result_type(rows, weight))
-
-    def multiply(start: int, stop: int, _) -> None:  # output features start:stop
-        np.matmul(rows, weight[start:stop].T, out=y[:, start:stop])
-        if bias is not None:
-            y[:, start:stop] += bias[start:stop]
-
-    parallel_for(multiply, weight.shape[0], chunk=FEATURES_PER_CHUNK, work=y.size * in_features)
+    y = x.reshape(-1, in_features) @ weight.T  # (batch, out_features)
+    if bias is not None:
+        y += bias
     return y.reshape(x.shape[:-1] + (weight.shape[0],))
 
 
@@ -76,21 +67,8 @@ def linear_backward(
     """
     out_features, in_features = weight.shape
     grad_2d = grad_out.reshape(-1, out_features)  # (batch, out_features)
-    x_2d = x.reshape(-1, in_features)
-    dtype = np.result_type(grad_2d, weight, x_2d)
-    grad_x = np.empty(x_2d.shape, dtype) if input_grad else None
-    grad_weight = np.empty(weight.shape, dtype)
-
-    def input_gradient(start: int, stop: int, _) -> None:  # input features start:stop
-        np.matmul(grad_2d, weight[:, start:stop], out=grad_x[:, start:stop])
-
-    def weight_gradient(start: int, stop: int, _) -> None:  # rows of the weight
-        np.matmul(grad_2d[:, start:stop].T, x_2d, out=grad_weight[start:stop])
-
-    work = grad_2d.size * in_features  # multiply-adds of each product
-    if input_grad:
-        parallel_for(input_gradient, in_features, chunk=FEATURES_PER_CHUNK, work=work)
-        grad_x = grad_x.reshape(x.shape)
-    parallel_for(weight_gradient, out_features, chunk=FEATURES_PER_CHUNK, work=work)
+    x_2d = x.reshape(-1, in_features)  # (batch, in_features)
+    grad_x = (grad_2d @ weight).reshape(x.shape) if input_grad else None
+    grad_weight = grad_2d.T @ x_2d
     grad_bias = grad_2d.sum(axis=0) if has_bias else None
     return grad_x, grad_weight, grad_bias

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_real, received
-from ..functional import activations as F
 from ..grad_mode import is_grad_enabled
+from ._backend import backward_ops, forward_ops
 from .module import Module
 
 
@@ -22,20 +22,19 @@ class ReLU(Module):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.output = F.relu(x)
+        self.output = forward_ops(self).relu(x)
         return self.output
 
     def forward_in_place(self, x: np.ndarray) -> bool:
-        if not np.issubdtype(x.dtype, np.floating):
+        if not np.issubdtype(x.dtype, np.floating) or not forward_ops(self).relu_in_place(x):
             return False
-        F.relu(x, out=x)
         self.output = x if is_grad_enabled() else None  # backward needs only the output
         return True
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         if getattr(self, "output", None) is None:
             raise self.no_forward_error()
-        return F.relu_backward(grad_out, self.output)
+        return backward_ops(self).relu_backward(grad_out, self.output)
 
 
 class LeakyReLU(Module):
@@ -51,10 +50,10 @@ class LeakyReLU(Module):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.input = np.asarray(x)
-        return F.leaky_relu(self.input, self.negative_slope)
+        return forward_ops(self).leaky_relu(self.input, self.negative_slope)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return F.leaky_relu_backward(grad_out, self.input, self.negative_slope)
+        return backward_ops(self).leaky_relu_backward(grad_out, self.input, self.negative_slope)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -68,11 +67,11 @@ class Sigmoid(Module):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.output = F.sigmoid(x)
+        self.output = forward_ops(self).sigmoid(x)
         return self.output
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return F.sigmoid_backward(grad_out, self.output)
+        return backward_ops(self).sigmoid_backward(grad_out, self.output)
 
 
 class Tanh(Module):
@@ -83,11 +82,11 @@ class Tanh(Module):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.output = F.tanh(x)
+        self.output = forward_ops(self).tanh(x)
         return self.output
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return F.tanh_backward(grad_out, self.output)
+        return backward_ops(self).tanh_backward(grad_out, self.output)
 
 
 class _AlongDim(Module):
@@ -115,11 +114,11 @@ class Softmax(_AlongDim):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.output = F.softmax(x, self.dim)
+        self.output = forward_ops(self).softmax(x, self.dim)
         return self.output
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return F.softmax_backward(grad_out, self.output, self.dim)
+        return backward_ops(self).softmax_backward(grad_out, self.output, self.dim)
 
 
 class LogSoftmax(_AlongDim):
@@ -130,8 +129,8 @@ class LogSoftmax(_AlongDim):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.output = F.log_softmax(x, self.dim)
+        self.output = forward_ops(self).log_softmax(x, self.dim)
         return self.output
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return F.log_softmax_backward(grad_out, self.output, self.dim)
+        return backward_ops(self).log_softmax_backward(grad_out, self.output, self.dim)

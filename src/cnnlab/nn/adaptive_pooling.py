@@ -6,29 +6,11 @@ this layer takes any ``(out_h, out_w)``, as AlexNet (6x6) and VGG (7x7) need.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from .._validation import check_float_array, check_int_tuple
+from .._validation import check_int_tuple
+from ._backend import backward_ops, forward_ops
 from .module import Module
-
-
-def adaptive_weights(size: int, out: int, dtype) -> np.ndarray:
-    """``(out, size)`` matrix averaging PyTorch's adaptive windows along one axis.
-
-    Window ``i`` covers ``floor(i * size / out)`` up to ``ceil((i + 1) * size / out)``
-    (exclusive); windows may overlap when ``size`` is not a multiple of ``out``.
-
-    >>> adaptive_weights(5, 2, np.float64)
-    array([[0.33333333, 0.33333333, 0.33333333, 0.        , 0.        ],
-           [0.        , 0.        , 0.33333333, 0.33333333, 0.33333333]])
-    """
-    weights = np.zeros((out, size), dtype=dtype)
-    for i in range(out):
-        start, end = (i * size) // out, math.ceil((i + 1) * size / out)
-        weights[i, start:end] = 1.0 / (end - start)
-    return weights
 
 
 class AdaptiveAvgPool2dGrid(Module):
@@ -49,14 +31,11 @@ class AdaptiveAvgPool2dGrid(Module):
         self.output_size = check_int_tuple("output_size", output_size, 2)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = check_float_array("input", x, layout="(N, C, H, W)")
-        (H, W), (out_h, out_w) = x.shape[2:], self.output_size
-        self.rows = adaptive_weights(H, out_h, x.dtype)  # (out_h, H)
-        self.cols = adaptive_weights(W, out_w, x.dtype)  # (out_w, W)
-        return np.matmul(np.matmul(self.rows, x), self.cols.T)
+        y, self.context = forward_ops(self).adaptive_avg_pool2d(x, self.output_size)
+        return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return np.matmul(np.matmul(self.rows.T, grad_out), self.cols)
+        return backward_ops(self).adaptive_avg_pool2d_backward(grad_out, self.context)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

@@ -1,15 +1,14 @@
-"""Conv1d and Conv2d: thin layers over :mod:`cnnlab.functional.conv`."""
+"""Conv1d and Conv2d: thin layers over the backend's convolution (:mod:`cnnlab.functional.conv`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .._validation import check_choice, check_int_tuple, check_positive_int, received
-from ..functional.conv import LAYOUTS, ConvContext, IntOrTuple, conv1d, conv2d, conv_backward
-from ..functional.conv_pointwise import PointwiseContext
+from ..functional.conv_arguments import LAYOUTS, IntOrTuple
 from ..functional.padding import PADDING_MODES, ConvPadding, conv_padding
-from ..functional.workspace import Workspace
 from ..grad_mode import is_grad_enabled
+from ._backend import backward_ops, forward_ops
 from .init import default_rng, uniform_fan_in
 from .module import Module
 from .parameter import Parameter
@@ -62,8 +61,8 @@ class _ConvNd(Module):
         self.bias = (
             Parameter(uniform_fan_in((self.out_channels,), fan_in, rng, dtype)) if bias else None
         )
-        self.context: ConvContext | PointwiseContext | None = None
-        self.workspace = Workspace()  # scratch buffers reused from one step to the next
+        self.context = None  # what backward needs, from the backend that ran forward
+        self.scratch: dict = {}  # the backend's buffers, reused from one step to the next
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x)
@@ -75,7 +74,8 @@ class _ConvNd(Module):
             )
         if not np.issubdtype(x.dtype, np.floating):  # raw pixels: the weight's dtype
             x = x.astype(self.weight.dtype)
-        convolve = conv2d if self.spatial_dims == 2 else conv1d
+        ops = forward_ops(self)
+        convolve = ops.conv2d if self.spatial_dims == 2 else ops.conv1d
         y, self.context = convolve(
             x,
             self.weight.data,
@@ -85,7 +85,7 @@ class _ConvNd(Module):
             self.dilation,
             self.groups,
             self.padding_mode,
-            self.workspace,
+            scratch=self.scratch,
         )
         if not is_grad_enabled():
             self.context = None  # nothing to differentiate, nothing held
@@ -93,13 +93,16 @@ class _ConvNd(Module):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         self._check_forward_ran()
-        grad_input, grad_weight, grad_bias = conv_backward(grad_out, self.context)
+        grad_input, grad_weight, grad_bias = backward_ops(self).conv_backward(
+            grad_out, self.context
+        )
         self._add_parameter_grads(grad_weight, grad_bias)
         return grad_input
 
     def backward_parameters(self, grad_out: np.ndarray) -> None:
         """Weight and bias gradients only: the input gradient's work is skipped."""
         self._check_forward_ran()
+        conv_backward = backward_ops(self).conv_backward
         _, grad_weight, grad_bias = conv_backward(grad_out, self.context, input_grad=False)
         self._add_parameter_grads(grad_weight, grad_bias)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_probability
-from ..functional.dropout import dropout, dropout_backward
+from ._backend import backward_ops, forward_ops
 from .init import default_rng
 from .module import Module
 
@@ -39,11 +39,11 @@ class Dropout(Module):
         self.rng = default_rng(rng)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.mask = dropout(x, self.p, self.rng, self.training)
+        y, self.mask = forward_ops(self).dropout(x, self.p, self.rng, self.training)
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return dropout_backward(grad_out, self.mask)
+        return backward_ops(self).dropout_backward(grad_out, self.mask)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

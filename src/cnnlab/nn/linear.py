@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_positive_int
-from ..functional.linear import linear, linear_backward
+from ._backend import backward_ops, forward_ops
 from .init import default_rng, uniform_fan_in
 from .module import Module
 from .parameter import Parameter
@@ -62,10 +62,12 @@ class Linear(Module):
         x = np.asarray(x)
         # Integer inputs (raw pixels) are computed in the weight's dtype, not float64.
         self.x = x if np.issubdtype(x.dtype, np.floating) else x.astype(self.weight.dtype)
-        return linear(self.x, self.weight.data, None if self.bias is None else self.bias.data)
+        return forward_ops(self).linear(
+            self.x, self.weight.data, None if self.bias is None else self.bias.data
+        )
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        grad_x, grad_weight, grad_bias = linear_backward(
+        grad_x, grad_weight, grad_bias = backward_ops(self).linear_backward(
             grad_out, self.x, self.weight.data, has_bias=self.bias is not None
         )
         self.weight.grad += grad_weight
@@ -75,7 +77,7 @@ class Linear(Module):
 
     def backward_parameters(self, grad_out: np.ndarray) -> None:
         """Weight and bias gradients only (no ``grad_out @ W`` for the input)."""
-        _, grad_weight, grad_bias = linear_backward(
+        _, grad_weight, grad_bias = backward_ops(self).linear_backward(
             grad_out, self.x, self.weight.data, has_bias=self.bias is not None, input_grad=False
         )
         self.weight.grad += grad_weight

@@ -5,14 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_array, check_positive_float, check_positive_int, received
-from ..functional.normalization import (
-    batch_norm_eval,
-    batch_norm_eval_backward,
-    batch_norm_train,
-    batch_norm_train_backward,
-    update_running_stats,
-)
 from ..grad_mode import is_grad_enabled
+from ._backend import backward_ops, forward_ops
 from .module import Module
 from .parameter import Parameter
 
@@ -68,12 +62,13 @@ class _BatchNorm(Module):
             return False
         weight = None if self.weight is None else self.weight.data
         bias = None if self.bias is None else self.bias.data
-        if weight is not None and np.result_type(x, weight) != x.dtype:
+        if self._check_input(x) is not x:  # not a float array of its own: no place to write
             return False
-        x = self._check_input(x)
+        in_place = forward_ops(self).batch_norm_eval_in_place
+        if not in_place(x, self.running_mean, self.running_var, weight, bias, self.eps):
+            return False
         self.uses_batch_statistics = False
         self.x = self.xhat = None  # nothing to differentiate: this ran under no_grad()
-        batch_norm_eval(x, self.running_mean, self.running_var, weight, bias, self.eps, out=x)
         return True
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -81,35 +76,41 @@ class _BatchNorm(Module):
         weight = None if self.weight is None else self.weight.data
         bias = None if self.bias is None else self.bias.data
         self.uses_batch_statistics = self.training or not self.track_running_stats
+        ops = forward_ops(self)
         if not self.uses_batch_statistics:
             self.x, self.xhat = x, None  # keep only what this mode's backward needs
-            return batch_norm_eval(x, self.running_mean, self.running_var, weight, bias, self.eps)
+            return ops.batch_norm_eval(
+                x, self.running_mean, self.running_var, weight, bias, self.eps
+            )
         count = x.size // x.shape[1]
         if count < 2:
             raise ValueError(
                 "Batch norm in training mode needs more than 1 value per channel to estimate "
                 f"a variance. {received(input=x)}"
             )
-        y, self.xhat, self.invstd, mean, var = batch_norm_train(x, weight, bias, self.eps)
+        y, self.xhat, self.invstd, mean, var = ops.batch_norm_train(x, weight, bias, self.eps)
         self.x = None
         if self.training and self.track_running_stats:
             self.num_batches_tracked += 1
             momentum = (
                 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
             )
-            update_running_stats(self.running_mean, self.running_var, mean, var, count, momentum)
+            ops.update_running_stats(
+                self.running_mean, self.running_var, mean, var, count, momentum
+            )
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         weight = None if self.weight is None else self.weight.data
+        ops = backward_ops(self)
         if self.uses_batch_statistics:
-            grad_x, grad_weight, grad_bias = batch_norm_train_backward(
+            grad_x, grad_weight, grad_bias = ops.batch_norm_train_backward(
                 grad_out, self.xhat, self.invstd, weight
             )
         else:
             if self.x is None:
                 raise self.no_forward_error()
-            grad_x, grad_weight, grad_bias = batch_norm_eval_backward(
+            grad_x, grad_weight, grad_bias = ops.batch_norm_eval_backward(
                 grad_out, self.x, self.running_mean, self.running_var, weight, self.eps
             )
         if self.weight is not None:

@@ -9,13 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_float_array, received
-from ..functional.avg_pooling import (
-    avg_pool,
-    avg_pool_backward,
-    global_avg_pool,
-    global_avg_pool_backward,
-)
-from ..functional.pooling import LAYOUTS, IntOrTuple, PoolWindow, max_pool, max_pool_backward
+from ..functional.pooling import LAYOUTS, IntOrTuple, PoolWindow
+from ._backend import backward_ops, forward_ops
 from .module import Module
 
 
@@ -57,11 +52,11 @@ class _MaxPoolNd(Module):
         self.window = PoolWindow.create(self.spatial_dims, kernel_size, stride, padding, dilation)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.context = max_pool(x, self.window)
+        y, self.context = forward_ops(self).max_pool(x, self.window)
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return max_pool_backward(grad_out, self.context)
+        return backward_ops(self).max_pool_backward(grad_out, self.context)
 
     def extra_repr(self) -> str:
         return _window_repr(self.window)
@@ -110,11 +105,11 @@ class _AvgPoolNd(Module):
         self.count_include_pad = bool(count_include_pad)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.context = avg_pool(x, self.window, self.count_include_pad)
+        y, self.context = forward_ops(self).avg_pool(x, self.window, self.count_include_pad)
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return avg_pool_backward(grad_out, self.context)
+        return backward_ops(self).avg_pool_backward(grad_out, self.context)
 
     def extra_repr(self) -> str:
         text = _window_repr(self.window)
@@ -164,10 +159,10 @@ class _GlobalAvgPoolNd(Module):
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = check_float_array("input", x, layout=LAYOUTS[self.spatial_dims])
         self.input_shape = x.shape
-        return global_avg_pool(x)
+        return forward_ops(self).global_avg_pool(x)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return global_avg_pool_backward(grad_out, self.input_shape)
+        return backward_ops(self).global_avg_pool_backward(grad_out, self.input_shape)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from .._validation import check_interval, check_positive_int, received
+from ..backend import parallel_for, single_threaded_blas
 from ..data import cache_dir
-from ..parallel import get_num_threads, parallel_for, single_threaded_blas
 from ..serialization import write_atomically
 from .photonic import PLANE_WAVES, band_edges, band_structure, k_path
 
@@ -207,9 +207,7 @@ def make_photonic_cells(
         bands[start:stop] = band_structure(cells[start:stop], k=k, bands=2, plane_waves=plane_waves)
 
     # one part per thread, each with BLAS on one thread: LAPACK's own threads on these
-    # small matrices contend, ten times slower on a busy machine. (The thread count is read
-    # first: its default follows BLAS's, which is 1 inside single_threaded_blas.)
-    get_num_threads()
+    # small matrices contend, ten times slower on a busy machine
     with single_threaded_blas():
         for start in range(0, count, CHUNK):
             stop = min(start + CHUNK, count)

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import NamedTuple, TypeVar
 
-from ._validation import check_positive_int
+from ..._validation import check_positive_int
 from ._workers import Worker
 
 __all__ = [
@@ -224,7 +224,8 @@ def _default_threads() -> int:
             raise ValueError(
                 f"CNNLAB_NUM_THREADS must be a positive integer. Received: {setting!r}."
             ) from None
-    counts = [library.num_threads for library in _blas_libraries()]
+    # inside single_threaded_blas() the counts to follow are the ones it saved
+    counts = list(_blas_saved) if _blas_depth else [lib.num_threads for lib in _blas_libraries()]
     if counts:
         return max(counts)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

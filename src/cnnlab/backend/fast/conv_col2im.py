@@ -1,9 +1,9 @@
 """The input gradient by col2im, for convolutions whose dx is not a convolution of dy.
 
 ``dx = col2im(W.T @ dy)``, chunk by chunk, then folded back by ``pad_backward``. With
-stride 1 the col2im is :func:`~cnnlab.functional.im2col.shifted_col2im` (a few long 1-D
+stride 1 the col2im is :func:`~cnnlab.backend.fast.im2col.shifted_col2im` (a few long 1-D
 additions over channel-major planes) and, with zero padding, its result goes straight
-into the input's gradient. :func:`~cnnlab.functional.conv_backward.conv_backward` uses
+into the input's gradient. :func:`~cnnlab.backend.fast.conv_backward.conv_backward` uses
 it for strides above 1, other padding modes and few input channels per group.
 """
 
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...functional.padding import pad_backward
 from .im2col import ColumnLayout, col2im, shifted_col2im
-from .padding import pad_backward
 
 if TYPE_CHECKING:
     from .conv_backward import ConvContext

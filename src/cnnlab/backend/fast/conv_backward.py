@@ -1,18 +1,18 @@
 """Gradients of convolution: weight and bias by matrix products, input by col2im.
 
-Chunk by chunk, as in the forward pass (:mod:`cnnlab.functional.conv`)::
+Chunk by chunk, as in the forward pass (:mod:`cnnlab.backend.fast.conv`)::
 
     dW += sum over images of dy[n] @ cols[n].T     db = dy summed over images and pixels
     dx  = col2im(W.T @ dy)       then pad_backward folds the padding's gradient back
 
-(the col2im is in :mod:`~cnnlab.functional.conv_col2im`). The columns come from the
+(the col2im is in :mod:`~cnnlab.backend.fast.conv_col2im`). The columns come from the
 forward pass when it kept them, else they are rebuilt from the padded input.
 
 With stride 1, zero padding and 16 or more input channels per group, ``dx`` is instead
 the forward convolution of ``dy`` with the flipped, channel-swapped kernel (no col2im),
 and where ``x`` fits that convolution's rows, ``dW`` comes from its columns too
-(:mod:`~cnnlab.functional.conv_shared_columns`); 1x1 unpadded convolutions have their own
-module, :mod:`~cnnlab.functional.conv_pointwise`.
+(:mod:`~cnnlab.backend.fast.conv_shared_columns`); 1x1 unpadded convolutions have their own
+module, :mod:`~cnnlab.backend.fast.conv_pointwise`.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_same_shape
-from ..parallel import parallel_for, segment_length
+from ..._validation import check_same_shape
+from ...functional import conv as reference
 from .conv_col2im import Col2imInputGradient, image_to_rows
 from .conv_pointwise import PointwiseContext, pointwise_backward
 from .conv_shared_columns import SharedColumnsWeightGradient, input_rows, rows_start
 from .im2col import ColumnLayout, copy_columns, image_windows
+from .parallel import parallel_for, segment_length
 from .workspace import Workspace
 
 TRANSPOSED_MIN_CHANNELS = 16  # input channels per group from which dx is a convolution
@@ -49,7 +50,9 @@ class ConvContext(NamedTuple):
 
 
 def conv_backward(
-    grad_out: np.ndarray, ctx: ConvContext | PointwiseContext, input_grad: bool = True
+    grad_out: np.ndarray,
+    ctx: ConvContext | PointwiseContext | reference.ConvContext,
+    input_grad: bool = True,
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
     """Gradients of ``conv2d`` or ``conv1d`` with respect to input, weight and bias.
 
@@ -67,6 +70,8 @@ def conv_backward(
     grad_weight : ndarray, shape of the weight
     grad_bias : ndarray, shape (C_out,), or None when the forward had no bias
     """
+    if isinstance(ctx, reference.ConvContext):  # an empty batch ran the reference
+        return reference.conv_backward(grad_out, ctx, input_grad)
     if isinstance(ctx, PointwiseContext):
         _check_grad_shape(grad_out, ctx.output_shape)
         grad_out = np.asarray(grad_out, dtype=ctx.weight.dtype)
@@ -179,7 +184,7 @@ def transposed_padding(
 def shares_columns(layout: ColumnLayout, padding, padding_mode: str, group_channels: int) -> bool:
     """Whether backward takes ``dW`` from ``dx``'s columns, so forward need not keep its own.
 
-    Arguments as :func:`transposed_padding`; see :mod:`~cnnlab.functional.conv_shared_columns`.
+    Arguments as :func:`transposed_padding`; see :mod:`~cnnlab.backend.fast.conv_shared_columns`.
     """
     grad_padding = transposed_padding(layout, padding, padding_mode, group_channels)
     return grad_padding is not None and rows_start(layout, padding, grad_padding) is not None
@@ -191,7 +196,7 @@ def _input_gradient_by_convolution(
     """``dx`` as the convolution of ``dy`` ``(N, C_out, H_out, W_out)``; see above.
 
     ``on_columns`` sees the columns of each chunk (see
-    :mod:`~cnnlab.functional.conv_shared_columns`).
+    :mod:`~cnnlab.backend.fast.conv_shared_columns`).
     """
     from .conv import convolve_checked  # conv.py imports this module
 

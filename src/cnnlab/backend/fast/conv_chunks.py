@@ -1,13 +1,13 @@
 """How a convolution cuts its batch into chunks whose columns stay in cache.
 
-:mod:`cnnlab.functional.conv` im2col's and multiplies the batch chunk by chunk, so that
+:mod:`cnnlab.backend.fast.conv` im2col's and multiplies the batch chunk by chunk, so that
 the matrix products read the columns while they are hot; the same chunks cut the work
-between threads (:mod:`cnnlab.parallel`) and fix the order of sums over the batch.
+between threads (:mod:`cnnlab.backend.fast.parallel`) and fix the order of sums over the batch.
 """
 
 from __future__ import annotations
 
-from .. import parallel
+from . import parallel
 
 CHUNK_BYTES = 2 << 20  # columns of one chunk of the batch: small enough to stay in cache
 CHUNKS_MULTIPLE = 4  # the batch is cut into a multiple of this many equal chunks

@@ -19,8 +19,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..parallel import parallel_for, segment_length
 from .channel_grid import channel_grid
+from .parallel import parallel_for, segment_length
 
 
 class PointwiseContext(NamedTuple):

@@ -1,6 +1,6 @@
 """The weight gradient from the columns of the input gradient's convolution.
 
-With stride 1 and zero padding, :func:`~cnnlab.functional.conv_backward.conv_backward`
+With stride 1 and zero padding, :func:`~cnnlab.backend.fast.conv_backward.conv_backward`
 computes ``dx`` as the convolution of ``dy`` with the flipped kernel. Its im2col columns
 hold ``dy`` at every kernel offset, flipped: with ``off(i, j)`` the plane offset of
 kernel element ``(i, j)``::
