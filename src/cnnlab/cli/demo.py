@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..tour import run_demo
-
 HELP = "offline tour on built-in data: filters a picture, trains LeNet-5, writes a report"
 
 
@@ -24,5 +22,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..tour import run_demo
+
     run_demo(args.out, epochs=args.epochs, seed=args.seed)
     return 0

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..jobs import resolve_model
-from ..viz import draw
 from .errors import shape_argument
 
 HELP = "draw the architecture as a schematic (SVG or PNG by the file's suffix)"
@@ -22,6 +20,9 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..jobs import resolve_model
+    from ..viz import draw
+
     named = resolve_model(args.model, args.input)
     print(f"wrote {draw(named.model, named.input_shape, args.output)}")
     return 0

@@ -2,8 +2,6 @@
 
 import argparse
 
-from ..jobs import parse_shape
-
 
 class UsageError(Exception):
     """Bad command-line input: reported as one line on stderr with exit status 2."""
@@ -11,6 +9,8 @@ class UsageError(Exception):
 
 def shape_argument(text: str) -> tuple[int, ...]:
     """An ``--input 1x28x28`` argument; a bad one is reported in cnnlab's words."""
+    from ..jobs import parse_shape
+
     try:
         return parse_shape(text)
     except ValueError as error:

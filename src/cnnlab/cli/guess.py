@@ -6,8 +6,6 @@ import argparse
 import json
 from pathlib import Path
 
-from ..guessing import Guesser
-
 HELP = "guess what images show with an ImageNet network (or a model from `cnnlab train`)"
 
 
@@ -34,6 +32,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..guessing import Guesser
+
     guesser = Guesser.load(args.model, args.weights)
     results = []
     for i, image in enumerate(args.images):

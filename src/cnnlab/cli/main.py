@@ -1,53 +1,106 @@
-"""Argument parsing and error handling shared by every sub-command."""
+"""Argument parsing and error handling shared by every sub-command.
+
+The top-level parser knows each sub-command by its name and one-line help (``COMMANDS``);
+the module ``cnnlab.cli.NAME``, with its own ``add_parser(subparsers)`` and ``run(args)``,
+is imported only when ``cnnlab NAME`` runs, so ``cnnlab --help`` loads neither NumPy nor
+matplotlib. Everything after start-up, imports included, runs inside :func:`main`'s
+error handling: bad input and Ctrl-C each end in one line on stderr, never a traceback.
+"""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 
 from .. import __version__
-from ..train import TrainingInterrupted
-from . import demo, draw, filter, guess, kernels, predict, show, summary, train, weights
 from .errors import UsageError
 
-COMMANDS = (demo, train, predict, guess, weights, summary, show, draw, filter, kernels)
+# name -> one-line help; the module cnnlab.cli.NAME keeps the same text as its HELP
+COMMANDS = {
+    "demo": "offline tour on built-in data: filters a picture, trains LeNet-5, writes a report",
+    "train": "train a CNN on a dataset (shapes, mnist, fashion-mnist, cifar10 or an image "
+    "folder), or run a physics experiment (ising, spectra, fringes)",
+    "predict": "classify images with a model written by `cnnlab train`",
+    "guess": "guess what images show with an ImageNet network (or a model from `cnnlab train`)",
+    "weights": "list or download the known ImageNet weights (torchvision's files)",
+    "summary": "table of layers: output shape, parameters, MACs, receptive field",
+    "show": "activation maps of every layer for one image, the kernels, and the top prediction",
+    "draw": "draw the architecture as a schematic (SVG or PNG by the file's suffix)",
+    "filter": "apply a named kernel (see `cnnlab kernels`) or a kernel file to an image",
+    "kernels": "list the kernel library with each kernel printed",
+}
+# the commands that allocate big arrays over and over: they keep freed memory for reuse
+KEEP_FREED_MEMORY = ("demo", "train", "predict", "guess")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None):
+    """The ``cnnlab`` parser; only ``command``'s module is imported, to add its arguments."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="cnnlab",
         description="A convolutional-neural-network laboratory on NumPy.",
     )
     parser.add_argument("--version", action="version", version=f"cnnlab {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in COMMANDS:
-        command.add_parser(subparsers)
+    for name, one_line in COMMANDS.items():
+        if name == command:
+            import_module(f"{__package__}.{name}").add_parser(subparsers)
+        else:  # listed in `cnnlab --help`, never parsed: argv names another command
+            subparsers.add_parser(name, help=one_line, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else [str(arg) for arg in argv]
+    # the first word that is not an option names the command (the top level has no
+    # option that takes a value)
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
     try:
+        args = build_parser(command if command in COMMANDS else None).parse_args(argv)
+        if args.command in KEEP_FREED_MEMORY:
+            from ..memory import keep_freed_memory
+
+            keep_freed_memory()
         return args.run(args) or 0
-    except BrokenPipeError:  # e.g. `cnnlab kernels | head`: the reader left, not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except KeyboardInterrupt as interrupted:  # Ctrl-C at any moment, start-up included
+        return _interrupted(command, interrupted)
+    except BrokenPipeError as error:  # e.g. `cnnlab kernels | head`: the reader left
+        if isinstance(error.__context__, KeyboardInterrupt):  # Ctrl-C ended it too: `| tee`
+            return _interrupted(command, error.__context__)
+        _silence(sys.stdout)
         return 0
-    except TrainingInterrupted as interrupted:
-        print(f"cnnlab {args.command}: {interrupted}", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("cnnlab: interrupted", file=sys.stderr)
-        return 130
     except (UsageError, ValueError, TypeError, OSError) as error:
         if os.environ.get("CNNLAB_DEBUG"):
             raise
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        print(f"cnnlab {args.command}: error: {message}", file=sys.stderr)
+        print(f"cnnlab {command}: error: {message}", file=sys.stderr)
         return 2
+
+
+def _interrupted(command: str | None, interrupted: KeyboardInterrupt) -> int:
+    """One line on stderr (fit's TrainingInterrupted says where to resume); status 130."""
+    line = f"cnnlab {command}: {interrupted}" if str(interrupted) else "cnnlab: interrupted"
+    try:
+        sys.stdout.flush()  # what was printed before, then the line on stderr
+    except (BrokenPipeError, ValueError):  # a reader that left, or a closed stream
+        _silence(sys.stdout)
+    try:
+        print(line, file=sys.stderr)
+    except (BrokenPipeError, ValueError):
+        _silence(sys.stderr)
+    return 130
+
+
+def _silence(stream) -> None:
+    """Point ``stream``'s descriptor at /dev/null, so that Python's flush at exit is quiet."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError):  # no descriptor (pytest's capture)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

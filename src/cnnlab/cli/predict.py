@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..jobs import predict_images
-
 HELP = "classify images with a model written by `cnnlab train`"
 
 
@@ -19,6 +17,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..jobs import predict_images
+
     for prediction in predict_images(args.weights, args.images, top=args.top):
         print(prediction)
     return 0

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..inspect import summary
-from ..jobs import resolve_model
 from .errors import shape_argument
 
 HELP = "table of layers: output shape, parameters, MACs, receptive field"
@@ -26,6 +24,9 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..inspect import summary
+    from ..jobs import resolve_model
+
     named = resolve_model(args.model, args.input)
     spacing = None
     if args.spacing is not None:

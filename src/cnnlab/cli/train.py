@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..jobs import DATASETS, train_classifier
+from ..jobs import DATASETS
 from ..models import ARCHITECTURES
 from .physics import PHYSICS, run_physics
 
@@ -36,6 +36,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..jobs import train_classifier
+
     if args.dataset in PHYSICS:
         return run_physics(args.dataset, args)
     out = args.out or Path(f"cnnlab-{Path(args.dataset).name}")
