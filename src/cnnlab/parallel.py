@@ -24,6 +24,7 @@ thread count (which follows ``OMP_NUM_THREADS`` and ``OPENBLAS_NUM_THREADS``).
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -107,24 +108,56 @@ def parallel_for(
         parts = min(parts, int(work // MIN_PART_WORK))
     if parts <= 1:
         return [function(0, count, 0)]
-    if not _busy.acquire(blocking=False):  # another thread's job has the workers
-        return [function(0, count, 0)]
     bounds = [min(count, chunk * (chunks * part // parts)) for part in range(parts + 1)]
-    try:
-        with single_threaded_blas():
-            workers = _started_workers()[: parts - 1]
-            for part, worker in enumerate(workers, start=1):
-                worker.start(partial(function, bounds[part], bounds[part + 1], part))
-            try:  # this thread runs the first part while the workers wake up
-                first = _as_part(function, bounds[0], bounds[1], 0)
+    with _ctrl_c_held_back():  # so that the hand-off to the workers is never cut in two
+        if _busy.acquire(blocking=False):
+            try:
+                return _run_parts(function, bounds)
             finally:
-                outcomes = [_outcome(worker) for worker in workers]  # all have finished
-            for outcome in outcomes:
-                if isinstance(outcome, _Failure):
-                    raise outcome.error
-            return [first, *outcomes]
+                _busy.release()
+    return [function(0, count, 0)]  # another thread's job has the workers
+
+
+def _run_parts(function: Callable[[int, int, int], T], bounds: list[int]) -> list[T]:
+    """Run part ``i`` over ``bounds[i]:bounds[i + 1]``, the first here; hold ``_busy``."""
+    with single_threaded_blas():
+        workers = _started_workers()[: len(bounds) - 2]
+        for part, worker in enumerate(workers, start=1):
+            worker.start(partial(function, bounds[part], bounds[part + 1], part))
+        try:  # this thread runs the first part while the workers wake up
+            first = _as_part(function, bounds[0], bounds[1], 0)
+        finally:
+            outcomes = [_outcome(worker) for worker in workers]  # all have finished
+        for outcome in outcomes:
+            if isinstance(outcome, _Failure):
+                raise outcome.error
+        return [first, *outcomes]
+
+
+@contextmanager
+def _ctrl_c_held_back() -> Iterator[None]:
+    """Raise Ctrl-C's ``KeyboardInterrupt`` when the block ends, not inside it.
+
+    Python raises it in the main thread between any two steps, so it could fall between
+    handing a task to a worker and noting that, or between taking a worker's result and
+    noting that, and leave a worker that is never waited for, or waited for twice (for
+    good: the hang of issue 14). Inside the block, Ctrl-C is only noted; once the workers
+    are all idle again, the handler that was in place runs. Other threads get no signals.
+    """
+    handler = None
+    if threading.current_thread() is threading.main_thread():
+        handler = signal.getsignal(signal.SIGINT)
+    if not callable(handler):  # not the main thread; or SIG_DFL / SIG_IGN / not Python's
+        yield
+        return
+    caught = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
     finally:
-        _busy.release()
+        signal.signal(signal.SIGINT, handler)
+        if caught:
+            handler(signal.SIGINT, caught[0])
 
 
 def segment_length(chunks: int) -> int:
