@@ -1,0 +1,122 @@
+"""Ctrl-C is always clean: ``cnnlab train`` stops at once, in one line, at any moment.
+
+Each run gets SIGINT at a random moment of its start-up or its training, and must end
+within ``EXIT_SECONDS`` with status 130, one line on stderr and no traceback; where the
+line names a checkpoint to resume from, the file is there. The moments are drawn from
+when the process starts loading NumPy, that is once it runs cnnlab's own code: before
+that, Python itself is starting (its own imports, ``site``), and a Ctrl-C there shows
+Python's traceback, out of cnnlab's reach. Runs go three at a time, with two cnnlab
+threads each, so that the thread pool's hand-offs are among the moments hit.
+"""
+
+import os
+import pty
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads /proc to see the run start up"
+)
+
+EXIT_SECONDS = 10  # a hang never ends; a clean stop takes well under a second here
+LATEST_SECONDS = 2.5  # after NumPy starts loading: start-up, data, a few hundred batches
+
+
+def interrupt_once(folder, moment: float, stdout: str) -> dict:
+    """Start ``cnnlab train shapes``, send SIGINT ``moment`` s into its start-up; the outcome."""
+    command = [sys.executable, "-m", "cnnlab", "train", "shapes", "--epochs", "10"]
+    command += ["--out", str(folder)]
+    env = {**os.environ, "CNNLAB_NUM_THREADS": "2"}
+    terminal = None
+    if stdout == "pipe":
+        out = subprocess.PIPE
+    elif stdout == "file":
+        out = open(folder.with_suffix(".log"), "w")  # noqa: SIM115 (closed below)
+    else:
+        terminal, out = pty.openpty()
+        threading.Thread(target=drain, args=(terminal,), daemon=True).start()
+    process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, env=env, text=True)
+    try:
+        wait_for_numpy(process.pid)
+        time.sleep(moment)
+        process.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        try:
+            _, err = process.communicate(timeout=EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            return {"moment": moment, "stdout": stdout, "hung": True}
+        return {
+            "moment": moment,
+            "stdout": stdout,
+            "hung": False,
+            "seconds": time.monotonic() - sent,
+            "status": process.returncode,
+            "stderr": err,
+        }
+    finally:
+        if stdout == "file":
+            out.close()
+        elif stdout == "terminal":
+            os.close(out)
+
+
+def wait_for_numpy(pid: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/maps") as maps:
+                if "_multiarray_umath" in maps.read():
+                    return
+        except FileNotFoundError:  # it ended already
+            return
+        time.sleep(0.002)
+
+
+def drain(terminal: int) -> None:
+    """Read what the run writes to its terminal, so that it never waits for a reader."""
+    try:
+        while os.read(terminal, 65536):
+            pass
+    except OSError:  # the run ended and the terminal closed
+        pass
+
+
+def interrupt_many(tmp_path, kinds: list[str], seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    moments = [rng.uniform(0, LATEST_SECONDS) for _ in kinds]
+    with ThreadPoolExecutor(3) as pool:
+        runs = pool.map(
+            interrupt_once, [tmp_path / f"run{i}" for i in range(len(kinds))], moments, kinds
+        )
+        return list(runs)
+
+
+def check_clean(outcome: dict) -> None:
+    assert not outcome["hung"], f"no exit {EXIT_SECONDS} s after Ctrl-C: {outcome}"
+    lines = outcome["stderr"].splitlines()
+    assert outcome["status"] == 130, outcome
+    assert len(lines) == 1 and lines[0].startswith("cnnlab"), outcome
+    if "resume from " in lines[0]:
+        checkpoint = lines[0].split("resume from ", 1)[1].rstrip(".")
+        assert os.path.isfile(checkpoint), outcome
+
+
+def test_ctrl_c_at_random_moments_of_a_piped_training_run_never_hangs(tmp_path):
+    outcomes = interrupt_many(tmp_path, ["pipe"] * 30, seed=14)
+    for outcome in outcomes:
+        check_clean(outcome)
+    assert max(outcome["seconds"] for outcome in outcomes) < EXIT_SECONDS
+
+
+def test_ctrl_c_is_clean_with_output_to_a_file_or_a_terminal(tmp_path):
+    for outcome in interrupt_many(tmp_path, ["file", "terminal"] * 3, seed=15):
+        check_clean(outcome)
