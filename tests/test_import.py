@@ -90,13 +90,13 @@ def test_cnnlab_help_loads_no_numpy_and_no_command_module():
     )
     assert loaded(state["modules"], *HEAVY) == []
     commands = [m for m in state["modules"] if m.startswith("cnnlab.cli.")]
-    assert sorted(commands) == ["cnnlab.cli.errors", "cnnlab.cli.main"]
+    assert commands == ["cnnlab.cli.main"]
 
 
 def test_a_command_loads_its_own_module_only():
     state = fresh("from cnnlab.cli import main\nmain(['kernels'])\nreport()")
     commands = [m for m in state["modules"] if m.startswith("cnnlab.cli.")]
-    assert sorted(commands) == ["cnnlab.cli.errors", "cnnlab.cli.kernels", "cnnlab.cli.main"]
+    assert sorted(commands) == ["cnnlab.cli.kernels", "cnnlab.cli.main"]
     assert loaded(state["modules"], "matplotlib", "scipy", "cnnlab.nn") == []
 
 

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from importlib import import_module
 
 from .. import __version__
-from .errors import UsageError
 
 # name -> one-line help; the module cnnlab.cli.NAME keeps the same text as its HELP
 COMMANDS = {
@@ -73,7 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _interrupted(command, error.__context__)
         _silence(sys.stdout)
         return 0
-    except (UsageError, ValueError, TypeError, OSError) as error:
+    except Exception as error:
+        from .errors import UsageError  # imported here: cnnlab --help needs none of it
+
+        if not isinstance(error, (UsageError, ValueError, TypeError, OSError)):
+            raise  # a bug: its traceback
         if os.environ.get("CNNLAB_DEBUG"):
             raise
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
