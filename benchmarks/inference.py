@@ -33,6 +33,7 @@ TORCH_BUILDS = {
 
 
 def main() -> None:
+    cnnlab.keep_freed_memory()  # as `cnnlab train` does (importing cnnlab no longer does)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=6)
     args = parser.parse_args()
