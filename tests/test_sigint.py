@@ -1,5 +1,9 @@
 """Ctrl-C is always clean: ``cnnlab train`` stops at once, in one line, at any moment.
 
+First the thread pool's part of it, in this process: Ctrl-C during a job is raised once
+every part has finished, and a worker whose wait is cut short just after it ended still
+finishes (the hang seen in ``Worker.finish``). Then whole runs:
+
 Each run gets SIGINT at a random moment of its start-up or its training, and must end
 within ``EXIT_SECONDS`` with status 130, one line on stderr and no traceback; where the
 line names a checkpoint to resume from, the file is there. The moments are drawn from
@@ -9,6 +13,7 @@ Python's traceback, out of cnnlab's reach. Runs go three at a time, with two cnn
 threads each, so that the thread pool's hand-offs are among the moments hit.
 """
 
+import _thread
 import os
 import pty
 import random
@@ -21,12 +26,78 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
+import cnnlab
+from cnnlab import parallel
+from cnnlab._workers import Worker
+
+linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads /proc to see the run start up"
 )
 
 EXIT_SECONDS = 10  # a hang never ends; a clean stop takes well under a second here
 LATEST_SECONDS = 2.5  # after NumPy starts loading: start-up, data, a few hundred batches
+
+
+@pytest.fixture
+def two_threads():
+    before = cnnlab.get_num_threads()
+    cnnlab.set_num_threads(2)
+    yield
+    cnnlab.set_num_threads(before)
+
+
+def test_ctrl_c_during_a_parallel_job_is_raised_once_every_part_has_finished(two_threads):
+    finished = []
+
+    def work(start, stop, part):
+        if part == 0:
+            _thread.interrupt_main()  # Ctrl-C, as the signal handler sees it
+        time.sleep(0.1)
+        finished.append(part)
+
+    with pytest.raises(KeyboardInterrupt):
+        parallel.parallel_for(work, 8)
+    assert sorted(finished) == [0, 1]  # the caller's own part was not cut short either
+    assert parallel.parallel_for(lambda start, stop, part: part, 8) == [0, 1]
+
+
+class RaisesAfterTaking:
+    """A lock whose first acquire succeeds and then raises, as a signal handler can."""
+
+    def __init__(self, lock):
+        self.lock, self.raised = lock, False
+
+    def acquire(self, blocking=True):
+        taken = self.lock.acquire(blocking)
+        if not self.raised:
+            self.raised = True
+            raise KeyboardInterrupt
+        return taken
+
+    def release(self):
+        self.lock.release()
+
+
+def test_a_wait_cut_short_just_after_the_task_ended_still_ends():
+    worker = Worker("cut-short")
+    worker._done = RaisesAfterTaking(worker._done)
+    worker.start(lambda: 6 * 7)
+    outcome = []
+
+    def finish():
+        try:
+            worker.finish()
+        except KeyboardInterrupt:
+            outcome.append("interrupted")
+
+    waiting = threading.Thread(target=finish, daemon=True)
+    waiting.start()
+    waiting.join(timeout=10)
+    assert not waiting.is_alive(), "finish() waits for good"
+    assert outcome == ["interrupted"]
+    worker.start(lambda: 7)
+    assert worker.finish() == 7  # the worker is ready for the next task
+    worker.stop()
 
 
 def interrupt_once(folder, moment: float, stdout: str) -> dict:
@@ -110,6 +181,7 @@ def check_clean(outcome: dict) -> None:
         assert os.path.isfile(checkpoint), outcome
 
 
+@linux_only
 def test_ctrl_c_at_random_moments_of_a_piped_training_run_never_hangs(tmp_path):
     outcomes = interrupt_many(tmp_path, ["pipe"] * 30, seed=14)
     for outcome in outcomes:
@@ -117,6 +189,7 @@ def test_ctrl_c_at_random_moments_of_a_piped_training_run_never_hangs(tmp_path):
     assert max(outcome["seconds"] for outcome in outcomes) < EXIT_SECONDS
 
 
+@linux_only
 def test_ctrl_c_is_clean_with_output_to_a_file_or_a_terminal(tmp_path):
     for outcome in interrupt_many(tmp_path, ["file", "terminal"] * 3, seed=15):
         check_clean(outcome)

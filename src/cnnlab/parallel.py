@@ -140,9 +140,11 @@ def _ctrl_c_held_back() -> Iterator[None]:
 
     Python raises it in the main thread between any two steps, so it could fall between
     handing a task to a worker and noting that, or between taking a worker's result and
-    noting that, and leave a worker that is never waited for, or waited for twice (for
-    good: the hang of issue 14). Inside the block, Ctrl-C is only noted; once the workers
-    are all idle again, the handler that was in place runs. Other threads get no signals.
+    noting that: a worker never waited for, or one waited for twice, which waits for good.
+    Inside the block Ctrl-C is only noted; once the workers are all idle again, the
+    handler that was in place runs. (Python runs signal handlers in the main thread
+    only, so other threads need nothing held back.) Swapping the handler costs about
+    11 microseconds a job here, against the 20 to 35 a hand-off to the workers takes.
     """
     handler = None
     if threading.current_thread() is threading.main_thread():
