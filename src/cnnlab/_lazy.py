@@ -16,12 +16,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from importlib import import_module
-from typing import Any
 
 
 def lazy_names(
     package: str, names: Mapping[str, str], submodules: Iterable[str] = ()
-) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` for ``package``.
 
     Parameters
@@ -35,7 +34,7 @@ def lazy_names(
     """
     submodules = frozenset(submodules)
 
-    def __getattr__(name: str) -> Any:
+    def __getattr__(name: str) -> object:
         if name in names:
             value = getattr(import_module(f"{package}.{names[name]}"), name)
             setattr(sys.modules[package], name, value)  # found directly from now on
