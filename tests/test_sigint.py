@@ -100,6 +100,23 @@ def test_a_wait_cut_short_just_after_the_task_ended_still_ends():
     worker.stop()
 
 
+def test_an_error_that_ctrl_c_caused_is_reported_as_the_interruption(monkeypatch, capsys):
+    from cnnlab.cli import kernels
+    from cnnlab.cli.main import main
+
+    def run(args):  # as NumPy's first import does when Ctrl-C cuts into its C code
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            raise ImportError("Importing the numpy C-extensions failed.") from None
+
+    monkeypatch.setattr(kernels, "run", run)
+    assert main(["kernels"]) == 130
+    assert capsys.readouterr().err == "cnnlab: interrupted\n"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
+
+
 def interrupt_once(folder, moment: float, stdout: str) -> dict:
     """Start ``cnnlab train shapes``, send SIGINT ``moment`` s into its start-up; the outcome."""
     command = [sys.executable, "-m", "cnnlab", "train", "shapes", "--epochs", "10"]

@@ -10,8 +10,11 @@ error handling: bad input and Ctrl-C each end in one line on stderr, never a tra
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib import import_module
 
 from .. import __version__
@@ -58,30 +61,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the first word that is not an option names the command (the top level has no
     # option that takes a value)
     command = next((arg for arg in argv if not arg.startswith("-")), None)
+    with _ctrl_c_noted() as pressed:
+        try:
+            args = build_parser(command if command in COMMANDS else None).parse_args(argv)
+            if args.command in KEEP_FREED_MEMORY:
+                from ..memory import keep_freed_memory
+
+                keep_freed_memory()
+            return args.run(args) or 0
+        except KeyboardInterrupt as interrupted:  # Ctrl-C at any moment, start-up included
+            return _interrupted(command, interrupted)
+        except BrokenPipeError as error:  # e.g. `cnnlab kernels | head`: the reader left
+            if isinstance(error.__context__, KeyboardInterrupt):  # Ctrl-C ended it: `| tee`
+                return _interrupted(command, error.__context__)
+            _silence(sys.stdout)
+            return 0
+        except Exception as error:
+            if pressed:  # an error Ctrl-C caused: an import cut short inside NumPy's C code
+                return _interrupted(command, KeyboardInterrupt())
+            from .errors import UsageError  # imported here: cnnlab --help needs none of it
+
+            if not isinstance(error, (UsageError, ValueError, TypeError, OSError)):
+                raise  # a bug: its traceback
+            if os.environ.get("CNNLAB_DEBUG"):
+                raise
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            print(f"cnnlab {command}: error: {message}", file=sys.stderr)
+            return 2
+
+
+@contextmanager
+def _ctrl_c_noted() -> Iterator[list[int]]:
+    """Note each Ctrl-C in the list given to the block, and raise KeyboardInterrupt as usual.
+
+    Ctrl-C inside C code can come out as another error with the KeyboardInterrupt gone:
+    cut into NumPy's first import, it is an ImportError. The note tells the two apart.
+    Only where Python's own handler is in place, and for the block only.
+    """
+    pressed: list[int] = []
+
+    def on_ctrl_c(signum, frame):
+        pressed.append(signum)
+        raise KeyboardInterrupt
+
+    ours = threading.current_thread() is threading.main_thread()
+    ours = ours and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if ours:
+        signal.signal(signal.SIGINT, on_ctrl_c)
     try:
-        args = build_parser(command if command in COMMANDS else None).parse_args(argv)
-        if args.command in KEEP_FREED_MEMORY:
-            from ..memory import keep_freed_memory
-
-            keep_freed_memory()
-        return args.run(args) or 0
-    except KeyboardInterrupt as interrupted:  # Ctrl-C at any moment, start-up included
-        return _interrupted(command, interrupted)
-    except BrokenPipeError as error:  # e.g. `cnnlab kernels | head`: the reader left
-        if isinstance(error.__context__, KeyboardInterrupt):  # Ctrl-C ended it too: `| tee`
-            return _interrupted(command, error.__context__)
-        _silence(sys.stdout)
-        return 0
-    except Exception as error:
-        from .errors import UsageError  # imported here: cnnlab --help needs none of it
-
-        if not isinstance(error, (UsageError, ValueError, TypeError, OSError)):
-            raise  # a bug: its traceback
-        if os.environ.get("CNNLAB_DEBUG"):
-            raise
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        print(f"cnnlab {command}: error: {message}", file=sys.stderr)
-        return 2
+        yield pressed
+    finally:
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _interrupted(command: str | None, interrupted: KeyboardInterrupt) -> int:
