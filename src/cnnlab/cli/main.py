@@ -33,7 +33,7 @@ COMMANDS = {
     "filter": "apply a named kernel (see `cnnlab kernels`) or a kernel file to an image",
     "kernels": "list the kernel library with each kernel printed",
 }
-# the commands that allocate big arrays over and over: they keep freed memory for reuse
+# the commands that run networks, whose layers free and allocate big arrays over and over
 KEEP_FREED_MEMORY = ("demo", "train", "predict", "guess")
 
 
