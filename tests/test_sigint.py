@@ -5,7 +5,8 @@ every part has finished, and a worker whose wait is cut short just after it ende
 finishes (the hang seen in ``Worker.finish``). Then whole runs:
 
 Each run gets SIGINT at a random moment of its start-up or its training, and must end
-within ``EXIT_SECONDS`` with status 130, one line on stderr and no traceback; where the
+within ``EXIT_SECONDS`` with status 130 (or by SIGINT, see ``check_clean``), one line on
+stderr and no traceback; where the
 line names a checkpoint to resume from, the file is there. The moments are drawn from
 when the process starts loading NumPy, that is once it runs cnnlab's own code: before
 that, Python itself is starting (its own imports, ``site``), and a Ctrl-C there shows
@@ -34,7 +35,7 @@ linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads /proc to see the run start up"
 )
 
-EXIT_SECONDS = 10  # a hang never ends; a clean stop takes well under a second here
+EXIT_SECONDS = 20  # a hang never ends; a clean stop takes under a second, more when busy
 LATEST_SECONDS = 2.5  # after NumPy starts loading: start-up, data, a few hundred batches
 
 
@@ -190,12 +191,15 @@ def interrupt_many(tmp_path, kinds: list[str], seed: int) -> list[dict]:
 
 def check_clean(outcome: dict) -> None:
     assert not outcome["hung"], f"no exit {EXIT_SECONDS} s after Ctrl-C: {outcome}"
+    said = f"status {outcome['status']} at {outcome['moment']:.2f} s: {outcome['stderr'][-800:]}"
     lines = outcome["stderr"].splitlines()
-    assert outcome["status"] == 130, outcome
-    assert len(lines) == 1 and lines[0].startswith("cnnlab"), outcome
+    assert len(lines) == 1 and lines[0].startswith("cnnlab"), said
+    # 130; now and then Python itself ends the run by SIGINT once cnnlab has said its line
+    # (-2 here), which a shell reports as 130 all the same
+    assert outcome["status"] in (130, -signal.SIGINT), said
     if "resume from " in lines[0]:
         checkpoint = lines[0].split("resume from ", 1)[1].rstrip(".")
-        assert os.path.isfile(checkpoint), outcome
+        assert os.path.isfile(checkpoint), said
 
 
 @linux_only
