@@ -118,6 +118,26 @@ def test_an_error_that_ctrl_c_caused_is_reported_as_the_interruption(monkeypatch
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
 
 
+def test_ctrl_c_that_lands_in_a_finalizer_still_stops_the_command(monkeypatch, capsys):
+    from cnnlab.cli import kernels
+    from cnnlab.cli.main import main
+
+    class Finalized:
+        def __del__(self):  # as where Ctrl-C lands in a weakref callback during an import
+            raise KeyboardInterrupt
+
+    def run(args):
+        Finalized()  # Python prints "Exception ignored" and goes on
+        time.sleep(5)
+        return 0
+
+    monkeypatch.setattr(kernels, "run", run)
+    started = time.monotonic()
+    assert main(["kernels"]) == 130
+    assert time.monotonic() - started < 4
+    assert capsys.readouterr().err == "cnnlab: interrupted\n"
+
+
 def interrupt_once(folder, moment: float, stdout: str) -> dict:
     """Start ``cnnlab train shapes``, send SIGINT ``moment`` s into its start-up; the outcome."""
     command = [sys.executable, "-m", "cnnlab", "train", "shapes", "--epochs", "10"]

@@ -96,7 +96,9 @@ def _ctrl_c_noted() -> Iterator[list[int]]:
 
     Ctrl-C inside C code can come out as another error with the KeyboardInterrupt gone:
     cut into NumPy's first import, it is an ImportError. The note tells the two apart.
-    Only where Python's own handler is in place, and for the block only.
+    And one that lands in a finalizer (a ``__del__``, a weakref callback, as imports run)
+    would be printed as "Exception ignored" and lost, the run going on: it is sent
+    again. Only where Python's own handler is in place, and for the block only.
     """
     pressed: list[int] = []
 
@@ -104,15 +106,24 @@ def _ctrl_c_noted() -> Iterator[list[int]]:
         pressed.append(signum)
         raise KeyboardInterrupt
 
+    def on_unraisable(unraisable) -> None:
+        if issubclass(unraisable.exc_type, KeyboardInterrupt):  # Ctrl-C again, in 50 ms:
+            # once this hook has returned, since a KeyboardInterrupt in it is lost too
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+        else:
+            hook(unraisable)
+
     ours = threading.current_thread() is threading.main_thread()
     ours = ours and signal.getsignal(signal.SIGINT) is signal.default_int_handler
     if ours:
+        hook, sys.unraisablehook = sys.unraisablehook, on_unraisable
         signal.signal(signal.SIGINT, on_ctrl_c)
     try:
         yield pressed
     finally:
         if ours:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = hook
 
 
 def _interrupted(command: str | None, interrupted: KeyboardInterrupt) -> int:
