@@ -37,6 +37,7 @@ TORCH_BUILDS = {
 
 
 def main() -> None:
+    cnnlab.keep_freed_memory()  # as `cnnlab train` does (importing cnnlab no longer does)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=6)
     parser.add_argument("--backend", choices=["fast", "reference", "both"], default="both")

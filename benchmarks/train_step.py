@@ -61,6 +61,7 @@ def torch_copy(model):
 
 
 def main() -> None:
+    cnnlab.keep_freed_memory()  # as `cnnlab train` does (importing cnnlab no longer does)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--batch-size", type=int, default=64)

@@ -7,7 +7,9 @@ import pytest
 
 from cnnlab.cli.main import main
 
-cli_physics = importlib.import_module("cnnlab.cli.physics")
+# cnnlab.cli.physics imports each experiment when it runs: the stand-ins go where it looks
+spectra_experiment = importlib.import_module("cnnlab.physics.spectra_experiment")
+fringes_experiment = importlib.import_module("cnnlab.physics.fringes_experiment")
 
 
 @pytest.fixture
@@ -20,8 +22,8 @@ def calls(monkeypatch):
 
         return run
 
-    monkeypatch.setattr(cli_physics, "run_spectra_experiment", recorder("spectra"))
-    monkeypatch.setattr(cli_physics, "run_fringes_experiment", recorder("fringes"))
+    monkeypatch.setattr(spectra_experiment, "run_spectra_experiment", recorder("spectra"))
+    monkeypatch.setattr(fringes_experiment, "run_fringes_experiment", recorder("fringes"))
     return seen
 
 

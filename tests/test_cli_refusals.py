@@ -4,7 +4,6 @@ Each case runs ``cnnlab`` in-process (``main(argv)``, the function the installed
 calls) and reads what it prints; ``test_cli.py`` runs the installed command itself.
 """
 
-import json
 import shutil
 import tracemalloc
 

@@ -18,35 +18,38 @@ guess       guess(image): "Image prediction: ping-pong ball / Confidence: 100.0%
 no_grad     forward passes that keep nothing for backward (as torch.no_grad)
 set_num_threads / get_num_threads   threads for batch-parallel work (as torch's)
 set_backend / get_backend / use_backend   "fast" (default) or the readable "reference" ops
+keep_freed_memory   let glibc reuse freed big arrays (the command line calls it)
+
+Each name is imported on first use, so ``import cnnlab`` is quick and changes nothing
+outside cnnlab: no malloc setting, no thread, no signal handler.
+
+>>> import cnnlab
+>>> cnnlab.signal.convolve([1, 2], [1, 1])
+array([1, 3, 2])
 """
 
-from .backend import get_backend, get_num_threads, set_backend, set_num_threads, use_backend
-from .grad_mode import no_grad
-from .memory import keep_freed_memory
-from .serialization import load_weights, save
+from ._lazy import lazy_names
 
 __version__ = "0.1.0"
 
-keep_freed_memory()  # big arrays freed each step are reused, not faulted in again
+# name -> the module that defines it
+FUNCTIONS = {
+    "guess": "guessing",
+    "save": "serialization",
+    "load_weights": "serialization",
+    "no_grad": "grad_mode",
+    "get_num_threads": "backend",
+    "set_num_threads": "backend",
+    "get_backend": "backend",
+    "set_backend": "backend",
+    "use_backend": "backend",
+    "keep_freed_memory": "memory",
+}
+SUBMODULES = (
+    "backend", "data", "filters", "functional", "grad_mode", "guessing", "imageio", "inspect",
+    "jobs", "memory", "models", "nn", "optim", "physics", "serialization", "signal",
+    "tour", "train", "viz", "weights",
+)  # fmt: skip
 
-__all__ = [
-    "get_backend",
-    "get_num_threads",
-    "guess",
-    "load_weights",
-    "no_grad",
-    "save",
-    "set_backend",
-    "set_num_threads",
-    "use_backend",
-]
-
-
-def guess(image, model: str = "resnext50_32x4d", weights=None, top: int = 5, tta: bool = False):
-    """Guess what an image shows, like the lecture's bot; see `cnnlab.guessing.guess`.
-
-    Imported on first use, so ``import cnnlab`` stays quick.
-    """
-    from .guessing import guess as guess_image
-
-    return guess_image(image, model=model, weights=weights, top=top, tta=tta)
+__all__ = sorted(FUNCTIONS)
+__getattr__, __dir__ = lazy_names(__name__, FUNCTIONS, SUBMODULES)

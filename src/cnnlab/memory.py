@@ -5,17 +5,20 @@ Each layer makes fresh output and gradient arrays every step (megabytes each). g
 their own, or trimmed off the top of the heap), so the next step gets fresh pages, and
 the kernel must fault in and zero every page again. On the small VGG's training step
 that was about 1,160 page faults and 11 ms of system time per step (a tenth of the
-step). :func:`keep_freed_memory`, called when cnnlab is imported, raises glibc's two
-thresholds so those blocks stay in the heap and are reused:
+step). :func:`keep_freed_memory` raises glibc's two thresholds so those blocks stay in
+the heap and are reused:
 
 - ``M_MMAP_THRESHOLD`` to 32 MiB (glibc's maximum): smaller blocks come from the heap;
 - ``M_TRIM_THRESHOLD`` to 256 MiB: up to that much free memory stays at the heap's top.
 
 The process then holds on to freed memory up to those sizes instead of returning it at
-once. Set ``CNNLAB_KEEP_FREED_MEMORY=0`` before importing cnnlab to leave ``malloc`` as
-it is; it is also left alone where glibc's own ``MALLOC_MMAP_THRESHOLD_``,
-``MALLOC_TRIM_THRESHOLD_`` or ``GLIBC_TUNABLES`` are set, and off glibc (macOS,
-Windows, musl), where this does nothing.
+once. This is a setting of the whole process, so importing cnnlab leaves it alone: the
+command line (``cnnlab train``, ``demo``, ``predict``, ``guess``) calls
+:func:`keep_freed_memory` before it works, and a script or notebook that trains may call
+it once too (``cnnlab.keep_freed_memory()``). With ``CNNLAB_KEEP_FREED_MEMORY=0`` the call
+leaves ``malloc`` as it is; so it does where glibc's own ``MALLOC_MMAP_THRESHOLD_``,
+``MALLOC_TRIM_THRESHOLD_`` or ``GLIBC_TUNABLES`` are set, and off glibc (macOS, Windows,
+musl).
 """
 
 from __future__ import annotations

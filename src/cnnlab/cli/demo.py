@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..tour import run_demo
 from .errors import UsageError, check_int
 
 HELP = "offline tour on built-in data: filters a picture, trains LeNet-5, writes a report"
@@ -33,6 +32,8 @@ def check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..tour import run_demo
+
     check(args)
     run_demo(args.out, epochs=args.epochs, seed=args.seed)
     return 0

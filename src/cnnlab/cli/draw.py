@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..jobs import resolve_model
-from ..viz import draw
 from .budget import check_model_budget
 from .errors import input_error, shape_argument
 
@@ -32,7 +30,9 @@ def check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..jobs import resolve_model
     from ..models import ARCHITECTURES
+    from ..viz import draw
 
     check(args)
     zoo = args.model in ARCHITECTURES

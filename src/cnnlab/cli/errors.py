@@ -4,7 +4,6 @@ import argparse
 import math
 
 from .._validation import received
-from ..jobs import parse_shape
 
 #: Lines after an error's first that are printed (the list of what mismatched); more are cut.
 MAX_DETAIL_LINES = 15
@@ -57,6 +56,8 @@ def input_error(model: str, shape: tuple[int, ...] | None, error: ValueError) ->
 
 def shape_argument(text: str) -> tuple[int, ...]:
     """An ``--input 1x28x28`` argument; a bad one is reported in cnnlab's words."""
+    from ..jobs import parse_shape  # here: `cnnlab --help` needs none of jobs
+
     try:
         return parse_shape(text)
     except ValueError as error:

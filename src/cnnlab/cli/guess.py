@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from .._validation import closest_names, received
-from ..guessing import Guesser
 from .errors import UsageError, check_int
 
 HELP = "guess what images show with an ImageNet network (or a model from `cnnlab train`)"
@@ -52,6 +51,8 @@ def check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..guessing import Guesser
+
     check(args)
     guesser = Guesser.load(args.model, args.weights)
     results = []

@@ -1,52 +1,150 @@
-"""Argument parsing and error handling shared by every sub-command."""
+"""Argument parsing and error handling shared by every sub-command.
+
+The top-level parser knows each sub-command by its name and one-line help (``COMMANDS``);
+the module ``cnnlab.cli.NAME``, with its own ``add_parser(subparsers)`` and ``run(args)``,
+is imported only when ``cnnlab NAME`` runs, so ``cnnlab --help`` loads neither NumPy nor
+matplotlib. Everything after start-up, imports included, runs inside :func:`main`'s
+error handling: bad input and Ctrl-C each end in one line on stderr, never a traceback.
+"""
 
 from __future__ import annotations
 
-import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import import_module
 
 from .. import __version__
-from ..train import TrainingInterrupted
-from . import demo, draw, filter, guess, kernels, predict, show, summary, train, weights
-from .errors import UsageError, error_message
 
-COMMANDS = (demo, train, predict, guess, weights, summary, show, draw, filter, kernels)
+# name -> one-line help; the module cnnlab.cli.NAME keeps the same text as its HELP
+COMMANDS = {
+    "demo": "offline tour on built-in data: filters a picture, trains LeNet-5, writes a report",
+    "train": "train a CNN on a dataset (shapes, mnist, fashion-mnist, cifar10 or an image "
+    "folder), or run a physics experiment (ising, spectra, fringes, photonic)",
+    "predict": "classify images with a model written by `cnnlab train`",
+    "guess": "guess what images show with an ImageNet network (or a model from `cnnlab train`)",
+    "weights": "list or download the known ImageNet weights (torchvision's files)",
+    "summary": "table of layers: output shape, parameters, MACs, receptive field",
+    "show": "activation maps of every layer for one image, the kernels, and the top prediction",
+    "draw": "draw the architecture as a schematic (SVG or PNG by the file's suffix)",
+    "filter": "apply a named kernel (see `cnnlab kernels`) or a kernel file to an image",
+    "kernels": "list the kernel library with each kernel printed",
+}
+# the commands that run networks, whose layers free and allocate big arrays over and over
+KEEP_FREED_MEMORY = ("demo", "train", "predict", "guess")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None):
+    """The ``cnnlab`` parser; only ``command``'s module is imported, to add its arguments."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="cnnlab",
         description="A convolutional-neural-network laboratory on NumPy.",
     )
     parser.add_argument("--version", action="version", version=f"cnnlab {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in COMMANDS:
-        command.add_parser(subparsers)
+    for name, one_line in COMMANDS.items():
+        if name == command:
+            import_module(f"{__package__}.{name}").add_parser(subparsers)
+        else:  # listed in `cnnlab --help`, never parsed: argv names another command
+            subparsers.add_parser(name, help=one_line, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else [str(arg) for arg in argv]
+    # the first word that is not an option names the command (the top level has no
+    # option that takes a value)
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    with _ctrl_c_noted() as pressed:
+        try:
+            args = build_parser(command if command in COMMANDS else None).parse_args(argv)
+            if args.command in KEEP_FREED_MEMORY:
+                from ..memory import keep_freed_memory
+
+                keep_freed_memory()
+            return args.run(args) or 0
+        except KeyboardInterrupt as interrupted:  # Ctrl-C at any moment, start-up included
+            return _interrupted(command, interrupted)
+        except BrokenPipeError as error:  # e.g. `cnnlab kernels | head`: the reader left
+            if isinstance(error.__context__, KeyboardInterrupt):  # Ctrl-C ended it: `| tee`
+                return _interrupted(command, error.__context__)
+            _silence(sys.stdout)
+            return 0
+        except Exception as error:
+            if pressed:  # an error Ctrl-C caused: an import cut short inside NumPy's C code
+                return _interrupted(command, KeyboardInterrupt())
+            from .errors import UsageError, error_message  # here: --help needs none of it
+
+            if not isinstance(error, (UsageError, ValueError, TypeError, OSError)):
+                raise  # a bug: its traceback
+            if os.environ.get("CNNLAB_DEBUG"):
+                raise
+            print(error_message(command, error), file=sys.stderr)
+            return 2
+
+
+@contextmanager
+def _ctrl_c_noted() -> Iterator[list[int]]:
+    """Note each Ctrl-C in the list given to the block, and raise KeyboardInterrupt as usual.
+
+    Ctrl-C inside C code can come out as another error with the KeyboardInterrupt gone:
+    cut into NumPy's first import, it is an ImportError. The note tells the two apart.
+    And one that lands in a finalizer (a ``__del__``, a weakref callback, as imports run)
+    would be printed as "Exception ignored" and lost, the run going on: it is sent
+    again. Only where Python's own handler is in place, and for the block only.
+    """
+    pressed: list[int] = []
+
+    def on_ctrl_c(signum, frame):
+        pressed.append(signum)
+        raise KeyboardInterrupt
+
+    def on_unraisable(unraisable) -> None:
+        if issubclass(unraisable.exc_type, KeyboardInterrupt):  # Ctrl-C again, in 50 ms:
+            # once this hook has returned, since a KeyboardInterrupt in it is lost too
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+        else:
+            hook(unraisable)
+
+    ours = threading.current_thread() is threading.main_thread()
+    ours = ours and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if ours:
+        hook, sys.unraisablehook = sys.unraisablehook, on_unraisable
+        signal.signal(signal.SIGINT, on_ctrl_c)
     try:
-        return args.run(args) or 0
-    except BrokenPipeError:  # e.g. `cnnlab kernels | head`: the reader left, not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except TrainingInterrupted as interrupted:
-        print(f"cnnlab {args.command}: {interrupted}", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("cnnlab: interrupted", file=sys.stderr)
-        return 130
-    except (UsageError, ValueError, TypeError, OSError) as error:
-        if os.environ.get("CNNLAB_DEBUG"):
-            raise
-        print(error_message(args.command, error), file=sys.stderr)
-        return 2
+        yield pressed
+    finally:
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = hook
+
+
+def _interrupted(command: str | None, interrupted: KeyboardInterrupt) -> int:
+    """One line on stderr (fit's TrainingInterrupted says where to resume); status 130."""
+    line = f"cnnlab {command}: {interrupted}" if str(interrupted) else "cnnlab: interrupted"
+    try:
+        sys.stdout.flush()  # what was printed before, then the line on stderr
+    except (BrokenPipeError, ValueError):  # a reader that left, or a closed stream
+        _silence(sys.stdout)
+    try:
+        print(line, file=sys.stderr)
+    except (BrokenPipeError, ValueError):
+        _silence(sys.stderr)
+    return 130
+
+
+def _silence(stream) -> None:
+    """Point ``stream``'s descriptor at /dev/null, so that Python's flush at exit is quiet."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError):  # no descriptor (pytest's capture)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,11 +6,6 @@ import argparse
 from pathlib import Path
 
 from .._validation import check_choice
-from ..physics.fringes_experiment import run_fringes_experiment
-from ..physics.ising_experiment import run_ising_experiment
-from ..physics.photonic_experiment import run_photonic_experiment
-from ..physics.spectra import TASKS
-from ..physics.spectra_experiment import run_spectra_experiment
 
 #: The dataset names ``cnnlab train`` hands to :func:`run_physics`.
 PHYSICS = ("ising", "spectra", "fringes", "photonic")
@@ -23,6 +18,12 @@ def run_physics(name: str, args: argparse.Namespace) -> int:
     lattice side, default 32) for ising, ``args.task`` (shape or count) for spectra. Each
     experiment trains for its own protocol's epochs.
     """
+    from ..physics.fringes_experiment import run_fringes_experiment
+    from ..physics.ising_experiment import run_ising_experiment
+    from ..physics.photonic_experiment import run_photonic_experiment
+    from ..physics.spectra import TASKS
+    from ..physics.spectra_experiment import run_spectra_experiment
+
     name = check_choice("dataset", name, PHYSICS)
     out = getattr(args, "out", None) or Path(f"cnnlab-{name}")
     seed = getattr(args, "seed", 0)

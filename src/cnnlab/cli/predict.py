@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..jobs.predict import Unreadable, predict_images
 from .errors import UsageError, check_int
 
 HELP = "classify images with a model written by `cnnlab train`"
@@ -25,6 +24,8 @@ def check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..jobs.predict import Unreadable, predict_images
+
     check(args)
     results = predict_images(args.weights, args.images, top=args.top, on_error="keep")
     unreadable = [result for result in results if isinstance(result, Unreadable)]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..jobs import show_network
-
 HELP = "activation maps of every layer for one image, the kernels, and the top prediction"
 
 
@@ -20,6 +18,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..jobs import show_network
+
     shown = show_network(args.weights, args.image, args.out)
     print(f"{args.image}: {shown.top_class} ({shown.probability:.1%})")
     print(f"wrote {len(shown.activation_maps)} activation maps into {args.out / 'activations'}")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..inspect import summary
-from ..jobs import resolve_model
 from .budget import check_model_budget
 from .errors import check_int, check_positive_number, input_error, shape_argument
 
@@ -38,6 +36,8 @@ def check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..inspect import summary
+    from ..jobs import resolve_model
     from ..models import ARCHITECTURES
 
     check(args)

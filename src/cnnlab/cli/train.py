@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .._validation import received
-from ..jobs import DATASETS, train_classifier
+from ..jobs import DATASETS
 from ..models import ARCHITECTURES
 from .errors import UsageError
 from .physics import PHYSICS, run_physics
@@ -41,6 +41,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..jobs import train_classifier
+
     if args.size is not None and args.size < 1:
         raise UsageError(f"`--size` must be a positive int. {received(size=args.size)}")
     if args.dataset in PHYSICS:

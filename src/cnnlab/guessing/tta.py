@@ -11,7 +11,6 @@ random perspective changes. Pixels from outside the image are black (torchvision
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from ..data import affine
 
@@ -25,6 +24,8 @@ def perspective(image: np.ndarray, distortion: float, rng: np.random.Generator) 
     Each corner moves inwards by up to ``distortion`` times half the width and height;
     the picture is warped so the corners land there.
     """
+    from scipy import ndimage  # here: a plain guess need not load SciPy (a third of a second)
+
     _, height, width = image.shape
     dx, dy = int(distortion * (width // 2)), int(distortion * (height // 2))
     corners = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], float)

@@ -6,27 +6,30 @@ TrainedModel       a trained network with its classes and input normalisation
 load_dataset       a dataset by name (shapes, mnist, fashion-mnist, cifar10) or folder
 resolve_model      a zoo name or a trained weights file, with its input shape
 show_network       activation maps of every layer for one image, and the kernels
+
+Each name is imported on first use, so a job loads only what it needs (``predict`` no
+matplotlib, ``cnnlab train --help`` no training loop).
 """
 
-from .bundle import TrainedModel, load_trained, save_trained
-from .datasets import DATASETS, load_dataset
-from .look_inside import NamedModel, Shown, parse_shape, resolve_model, show_network
-from .predict import Prediction, predict_images
-from .train import TrainResult, train_classifier
+from .._lazy import lazy_names
 
-__all__ = [
-    "DATASETS",
-    "NamedModel",
-    "Shown",
-    "Prediction",
-    "TrainResult",
-    "TrainedModel",
-    "load_dataset",
-    "load_trained",
-    "parse_shape",
-    "predict_images",
-    "resolve_model",
-    "save_trained",
-    "show_network",
-    "train_classifier",
-]
+# name -> the module that defines it
+NAMES = {
+    "TrainedModel": "bundle",
+    "load_trained": "bundle",
+    "save_trained": "bundle",
+    "DATASETS": "datasets",
+    "load_dataset": "datasets",
+    "NamedModel": "look_inside",
+    "Shown": "look_inside",
+    "parse_shape": "look_inside",
+    "resolve_model": "look_inside",
+    "show_network": "look_inside",
+    "Prediction": "predict",
+    "predict_images": "predict",
+    "TrainResult": "train",
+    "train_classifier": "train",
+}
+
+__all__ = sorted(NAMES)
+__getattr__, __dir__ = lazy_names(__name__, NAMES)

@@ -1,6 +1,6 @@
 """A thread that runs one task at a time, handed over through two locks.
 
-:mod:`cnnlab.parallel` keeps one per extra thread. Handing a task to a
+:mod:`cnnlab.backend.fast.parallel` keeps one per extra thread. Handing a task to a
 ``concurrent.futures.ThreadPoolExecutor`` and waiting for its result took about 73 µs
 here (a queue, a future and a condition, each behind Python-level locks); releasing one
 lock to start the task and acquiring another to wait for it takes about 15 µs, which is
@@ -16,6 +16,7 @@ what lets small layers be split at all.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ class Worker:
         self._task: Callable[[], Any] | None = None
         self._result: Any = None
         self._error: BaseException | None = None
+        self._ended: Callable[[], Any] | None = None  # the last task whose _done is released
         self._on_start = on_start
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()
@@ -42,20 +44,19 @@ class Worker:
     def finish(self) -> Any:
         """Wait for the task, then return its result or raise its error.
 
-        An exception raised in this thread while it waits (Ctrl-C) does not cut the
-        wait short, since the task is still writing; it is raised once the task is done.
+        An exception raised in this thread while it waits (by a signal handler) does not
+        cut the wait short, since the task is still writing; it is raised once the task is
+        done. (:func:`~cnnlab.backend.fast.parallel.parallel_for` holds Ctrl-C back until then
+        anyway.)
         """
-        interrupted: BaseException | None = None
-        while True:
-            try:
-                self._done.acquire()
-                break
-            except BaseException as error:  # e.g. KeyboardInterrupt from a signal handler
-                interrupted = interrupted or error
-        result, error = self._result, self._error
-        self._result = self._error = None
-        if interrupted is not None:
-            raise interrupted
+        try:
+            self._done.acquire()
+        except BaseException:
+            self._wait_after_exception()
+            raise
+        finally:
+            result, error = self._result, self._error
+            self._result = self._error = None
         if error is not None:
             raise error
         return result
@@ -64,6 +65,24 @@ class Worker:
         """Let the thread end (it must be idle: no task started and not finished)."""
         self._task = None
         self._go.release()
+
+    def _wait_after_exception(self) -> None:
+        """Wait for the task after an exception ended :meth:`finish`'s wait.
+
+        A signal's handler runs just after a call returns, so the exception may come after
+        ``_done`` was taken: waiting on ``_done`` again would then wait for good. The worker
+        says which task it has released ``_done`` for (``_ended``); once that is this task,
+        ``_done`` is taken here unless it was taken already. Exceptions meanwhile (a second
+        Ctrl-C) wait too: the task is short, and it is still writing.
+        """
+        while True:
+            try:
+                while self._ended is not self._task:
+                    time.sleep(0.001)
+                self._done.acquire(blocking=False)
+                return
+            except BaseException:
+                continue
 
     def _run(self) -> None:
         if self._on_start is not None:
@@ -78,3 +97,4 @@ class Worker:
             except BaseException as error:  # handed to the caller by finish()
                 self._error = error
             self._done.release()
+            self._ended = task  # after the release: see _wait_after_exception
