@@ -6,6 +6,6 @@ Errors from bad input become one line on stderr and exit status 2, never a trace
 Ctrl-C, one line and exit status 130.
 """
 
-from .main import main
+from .main import main, run_and_exit
 
-__all__ = ["main"]
+__all__ = ["main", "run_and_exit"]

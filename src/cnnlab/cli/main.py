@@ -125,6 +125,26 @@ def _ctrl_c_noted() -> Iterator[list[int]]:
             sys.unraisablehook = hook
 
 
+def run_and_exit() -> None:
+    """The ``cnnlab`` program: :func:`main` on ``sys.argv``, then exit with its status.
+
+    After Ctrl-C the process ends at once (``os._exit``), once its output is flushed:
+    the interpreter's teardown is skipped, since a Ctrl-C that cut into an extension
+    module's import (NumPy's, BLAS's threads) can make that teardown abort ("Fatal Python
+    error ... finalizing") instead of exiting with 130. Whatever needed saving was
+    saved on the way out of ``main`` (fit writes its checkpoint before it stops).
+    """
+    status = main()
+    if status == 130:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a reader that left, or a closed stream
+                pass
+        os._exit(130)
+    sys.exit(status)
+
+
 def _interrupted(command: str | None, interrupted: KeyboardInterrupt) -> int:
     """One line on stderr (fit's TrainingInterrupted says where to resume); status 130."""
     line = f"cnnlab {command}: {interrupted}" if str(interrupted) else "cnnlab: interrupted"
