@@ -14,9 +14,18 @@ import math
 import numpy as np
 
 from .._validation import check_positive_int
-from ..nn import AdaptiveAvgPool2d, Conv2d, Dropout, Flatten, MaxPool2d, Module, ReLU, Sequential
+from ..nn import (
+    AdaptiveAvgPool2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    MaxPool2d,
+    Module,
+    ReLU,
+    Sequential,
+    ops,
+)
 from ..nn.init import default_rng
-from ._blocks import Chain
 from ._size import check_min_size
 
 
@@ -80,17 +89,10 @@ class Fire(Module):
         s = self.squeeze_activation(self.squeeze(x))
         left = self.expand1x1_activation(self.expand1x1(s))
         right = self.expand3x3_activation(self.expand3x3(s))
-        return np.concatenate([left, right], axis=1)
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        split = self.expand1x1.out_channels
-        grad_left = self.expand1x1_activation.backward(grad_out[:, :split])
-        grad_right = self.expand3x3_activation.backward(grad_out[:, split:])
-        grad_s = self.expand1x1.backward(grad_left) + self.expand3x3.backward(grad_right)
-        return self.squeeze.backward(self.squeeze_activation.backward(grad_s))
+        return ops.concatenate([left, right], axis=1)
 
 
-class SqueezeNet(Chain):
+class SqueezeNet(Module):
     """SqueezeNet 1.1: ``features`` (conv, 8 Fire modules, 3 pools) -> ``classifier``.
 
     Input ``(N, in_channels, H, W)`` with ``H, W >= 17``, output ``(N, num_classes)``.
@@ -121,6 +123,9 @@ class SqueezeNet(Chain):
                     bound = math.sqrt(6.0 / int(np.prod(weight.shape[1:])))
                     weight[...] = rng.uniform(-bound, bound, weight.shape)
                 module.bias.data[...] = 0
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return self.flatten(self.classifier(self.features(x)))
 
 
 def squeezenet1_1(

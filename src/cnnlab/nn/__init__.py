@@ -2,6 +2,8 @@
 
 Base and containers
     Module, Parameter, Sequential, Residual, Identity, Flatten
+    ops (array ops a network's forward may call: add, concatenate, mean, ...)
+    fuse (a copy of a network with ReLU + max pool fused into one layer)
     no_grad (forward passes that keep nothing for backward), is_grad_enabled
 Convolution
     Conv1d, Conv2d
@@ -17,6 +19,7 @@ Pooling
 """
 
 from ..grad_mode import is_grad_enabled, no_grad
+from . import ops
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .adaptive_pooling import AdaptiveAvgPool2dGrid
 from .clamp import ReLU6
