@@ -26,6 +26,7 @@ from .clamp import ReLU6
 from .containers import Residual, Sequential
 from .conv import Conv1d, Conv2d
 from .dropout import Dropout
+from .fuse import MaxPoolReLU, fuse
 from .linear import Linear
 from .loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from .module import Module
