@@ -10,7 +10,7 @@ Convolution
 Dense, normalisation, dropout
     Linear, BatchNorm1d, BatchNorm2d, Dropout
 Losses (called as ``loss(logits, targets)``, then ``loss.backward()``)
-    CrossEntropyLoss, MSELoss, BCEWithLogitsLoss
+    CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss
 Activations
     ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax
 Pooling
@@ -23,12 +23,13 @@ from . import ops
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .adaptive_pooling import AdaptiveAvgPool2dGrid
 from .clamp import ReLU6
+from .classification_loss import CrossEntropyLoss, NLLLoss
 from .containers import Residual, Sequential
 from .conv import Conv1d, Conv2d
 from .dropout import Dropout
 from .fuse import MaxPoolReLU, fuse
 from .linear import Linear
-from .loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from .loss import BCEWithLogitsLoss, MSELoss
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d
 from .parameter import Parameter
