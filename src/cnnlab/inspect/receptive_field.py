@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 from ..functional.conv import conv_padding
 from ..nn import (
+    ELU,
+    GELU,
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
     AvgPool1d,
@@ -51,7 +53,9 @@ from ..nn import (
     Tanh,
 )
 
-ELEMENTWISE = (ReLU, LeakyReLU, Sigmoid, Tanh, Identity, Dropout, BatchNorm1d, BatchNorm2d)
+ELEMENTWISE = (
+    ReLU, LeakyReLU, ELU, GELU, Sigmoid, Tanh, Identity, Dropout, BatchNorm1d, BatchNorm2d,
+)  # fmt: skip
 POOLS = (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d)
 GLOBAL = (AdaptiveAvgPool1d, AdaptiveAvgPool2d, Flatten, Linear)
 

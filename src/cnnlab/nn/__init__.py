@@ -12,7 +12,7 @@ Dense, normalisation, dropout
 Losses (called as ``loss(logits, targets)``, then ``loss.backward()``)
     CrossEntropyLoss, NLLLoss, MSELoss, BCEWithLogitsLoss
 Activations
-    ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax
+    ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, ELU, GELU
 Pooling
     MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
     AdaptiveAvgPool2dGrid (any output size)
@@ -27,6 +27,7 @@ from .classification_loss import CrossEntropyLoss, NLLLoss
 from .containers import Residual, Sequential
 from .conv import Conv1d, Conv2d
 from .dropout import Dropout
+from .elu_gelu import ELU, GELU
 from .fuse import MaxPoolReLU, fuse
 from .linear import Linear
 from .loss import BCEWithLogitsLoss, MSELoss

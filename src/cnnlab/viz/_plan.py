@@ -22,6 +22,8 @@ from ..inspect.tracing import Call, Tracer, check_model, evaluating
 DECORATIONS = {
     "ReLU": "ReLU",
     "LeakyReLU": "leaky ReLU",
+    "ELU": "ELU",
+    "GELU": "GELU",
     "Sigmoid": "sigmoid",
     "Tanh": "tanh",
     "Softmax": "softmax",
