@@ -154,3 +154,10 @@ def test_concatenated_branches_take_the_union_of_their_fields():
 
     rows = summary(nn.Sequential(Branches(), nn.Conv1d(2, 1, 3, padding=1)), (1, 9)).rows
     assert [row.receptive_field.size for row in rows] == [(5,), (5,), (1,), (7,)]
+
+
+def test_adaptive_pooling_to_a_grid_is_a_window_where_the_sizes_divide():
+    rows = summary(nn.Sequential(nn.AdaptiveAvgPool2d((2, 3))), (1, 8, 9)).rows
+    assert rows[0].receptive_field.size == (4, 3) and rows[0].receptive_field.jump == (4, 3)
+    uneven = summary(nn.Sequential(nn.AdaptiveAvgPool2d((3, 3))), (1, 8, 9)).rows
+    assert uneven[0].receptive_field is None  # windows of 2 and 3 rows: no single field

@@ -175,6 +175,10 @@ def layer_field(
     if isinstance(module, POOLS):
         window = module.window
         return field.window(window.kernel_size, window.stride, window.padding, window.dilation)
+    if isinstance(module, (AdaptiveAvgPool1d, AdaptiveAvgPool2d)) and any(
+        n != 1 for n in output_shape[2:]
+    ):
+        return _adaptive_field(field, input_shape[2:], output_shape[2:])
     if isinstance(module, GLOBAL):
         if isinstance(module, Flatten) and len(output_shape) == len(input_shape):
             return field  # flattens nothing spatial (e.g. end_dim=1 of a (N, C, 1, 1) map)
@@ -188,6 +192,15 @@ def layer_field(
     if isinstance(module, ELEMENTWISE) and input_shape == output_shape:
         return field
     return None
+
+
+def _adaptive_field(field: ReceptiveField, sizes, outputs) -> ReceptiveField | None:
+    """Adaptive pooling to a grid: a plain window where each output divides its input
+    (``k = s = n / out``); otherwise windows of two sizes, with no single field."""
+    if any(n % o for n, o in zip(sizes, outputs, strict=True)):
+        return None
+    steps = tuple(n // o for n, o in zip(sizes, outputs, strict=True))
+    return field.window(steps, steps, (0,) * len(steps), (1,) * len(steps))
 
 
 JOINS = ("add", "subtract", "multiply", "concatenate")  # the output sees what each input saw

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._validation import check_positive_int
 from ..nn import (
-    AdaptiveAvgPool2dGrid,
+    AdaptiveAvgPool2d,
     Conv2d,
     Dropout,
     Flatten,
@@ -35,7 +35,7 @@ class ImageNetClassifier(Module):
     def __init__(self, features: Sequential, grid: int, classifier: Sequential):
         super().__init__()
         self.features = features
-        self.avgpool = AdaptiveAvgPool2dGrid((grid, grid))
+        self.avgpool = AdaptiveAvgPool2d((grid, grid))
         self.flatten = Flatten()
         self.classifier = classifier
 

@@ -14,14 +14,14 @@ Losses (called as ``loss(logits, targets)``, then ``loss.backward()``)
 Activations
     ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, ELU, GELU
 Pooling
-    MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
-    AdaptiveAvgPool2dGrid (any output size)
+    MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d (ceil_mode too), AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d (any output size; AdaptiveAvgPool2dGrid is its former name)
 """
 
 from ..grad_mode import is_grad_enabled, no_grad
 from . import ops
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .adaptive_pooling import AdaptiveAvgPool2dGrid
+from .adaptive_pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool2dGrid
 from .clamp import ReLU6
 from .classification_loss import CrossEntropyLoss, NLLLoss
 from .containers import Residual, Sequential
@@ -35,8 +35,6 @@ from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d
 from .parameter import Parameter
 from .pooling import (
-    AdaptiveAvgPool1d,
-    AdaptiveAvgPool2d,
     AvgPool1d,
     AvgPool2d,
     MaxPool1d,

@@ -210,7 +210,8 @@ def _step(item: Item) -> Step:
         step.name = "max pool" if kind.startswith("Max") else "avg pool"
         step.details = _window_details(window.stride, window.dilation, window.kernel_size)
     elif kind in ("AdaptiveAvgPool1d", "AdaptiveAvgPool2d") or kind == "ops.mean":
-        step.family, step.name = "pool", "global avg pool"
+        whole = all(n == 1 for n in item.output_shape[1:])
+        step.family, step.name = "pool", "global avg pool" if whole else "adaptive avg pool"
     elif kind in ("Flatten", "ops.flatten"):
         step.family, step.name = "flatten", "flatten"
     elif kind == "Linear":
