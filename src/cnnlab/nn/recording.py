@@ -68,6 +68,13 @@ class Record:
         self.inputs = tuple(self._new_node(x) for x in inputs)
         self.input_shapes = tuple(np.shape(x) for x in inputs)
         self.output: int | None = None
+        self._names: dict[int, str] | None = None  # id(child) -> its attribute name
+
+    def name_of(self, child: Module) -> str:
+        """The owner's name for ``child`` ("conv1", "0"), or its class name if none."""
+        if self._names is None:
+            self._names = {id(module): name for name, module in self.owner.named_children()}
+        return self._names.get(id(child), type(child).__name__)
 
     def _new_node(self, value) -> int:
         node = len(self._alive)
@@ -89,7 +96,7 @@ class Record:
         """Note which node the forward returned; let go of the arrays."""
         self.output = self.node_of(output)
         self.output_type = type(output).__name__
-        self._nodes, self._alive = {}, []
+        self._nodes, self._alive, self._names = {}, [], None
 
     def check_replayable(self) -> None:
         if self.output is None:
@@ -162,7 +169,7 @@ def call_module(module: Module, inputs: tuple):
             for key, value in vars(module).items()
             if before.get(key, _ABSENT) is not value and key not in module._buffer_names
         }
-        record.add(_child_name(record.owner, module), module, inputs, output, state=state)
+        record.add(record.name_of(module), module, inputs, output, state=state)
     return output
 
 
