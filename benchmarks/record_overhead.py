@@ -1,12 +1,14 @@
-"""What the record costs: a training step through ``Sequential`` against a plain loop.
+"""What the record costs: a training step through ``Sequential`` against the former loop.
 
 ``Sequential`` runs its layers through the record of composition (``cnnlab.nn.recording``):
-each call is noted, and backward replays the notes. A plain loop calls the same layers'
-``forward`` one after another and their ``backward`` in reverse, as containers did before
-the record. Both train the same LeNet-5 / small VGG (batch 64, SGD with momentum) in one
-process, in alternating blocks; the script prints the median milliseconds per step and
-the record/loop ratio (with the lowest and highest of the rounds). A third column runs
-``nn.fuse(model)`` (ReLU + max pool as one layer) through the record.
+each call is noted, and backward replays the notes, in the order ``print(model)`` shows.
+The former loop (rebuilt here) called the layers' ``forward`` one after another, ran a
+ReLU after the max pool that follows it and let ReLU overwrite a fresh array, then
+their ``backward`` in reverse. Both train the same LeNet-5 / small VGG (batch 64, SGD with
+momentum) in one process, in alternating blocks; the script prints the median
+milliseconds per step and the record/loop ratio (with the lowest and highest of the
+rounds). The last column runs ``nn.fuse(model)`` (ReLU + max pool as one layer, pooling
+first, as the former loop did silently) through the record.
 
     python benchmarks/record_overhead.py [--rounds 5]
 """
@@ -21,6 +23,7 @@ import numpy as np
 import cnnlab.models
 from alternating import alternate_rounds, round_ratios  # beside this file
 from cnnlab import nn, optim
+from cnnlab.nn.in_place import apply_layer
 
 NETWORKS = {
     "lenet5": (cnnlab.models.lenet5, (1, 28, 28)),
@@ -28,18 +31,27 @@ NETWORKS = {
 }
 
 
-def plain_loop(model: nn.Sequential):
-    """forward and backward of the layers by hand: the mechanism without the record."""
+def former_loop(model: nn.Sequential):
+    """The loop ``Sequential`` ran before the record: pool before ReLU, ReLU in place."""
+    layers, order, index = model.layers, [], 0
+    while index < len(layers):
+        pair = layers[index : index + 2]
+        if len(pair) == 2 and isinstance(pair[0], nn.ReLU) and isinstance(pair[1], nn.MaxPool2d):
+            order, index = order + [index + 1, index], index + 2
+        else:
+            order, index = order + [index], index + 1
+    ran = [layers[i] for i in order]
 
     def forward(x):
-        for layer in model.layers:
-            x = layer.forward(x)
+        fresh = False
+        for layer in ran:
+            x, fresh = apply_layer(layer, x, fresh)
         return x
 
     def backward(grad):
-        for layer in reversed(model.layers[1:]):
+        for layer in reversed(ran[1:]):
             grad = layer.backward(grad)
-        model.layers[0].backward_parameters(grad)
+        ran[0].backward_parameters(grad)
 
     return forward, backward
 
@@ -74,7 +86,7 @@ def main() -> None:
         f"{'network':<10} {'loop ms':>8} {'record ms':>10} {'record/loop':>12} {'fused/loop':>11}"
     )
     for name, (build, shape) in NETWORKS.items():
-        loop = step_function(build, shape, plain_loop)
+        loop = step_function(build, shape, former_loop)
         record = step_function(build, shape, through_record)
         fused = step_function(lambda rng, b=build: nn.fuse(b(rng=rng)), shape, through_record)
         by_round = alternate_rounds(loop, record, runs=30 * args.rounds, rounds=args.rounds)

@@ -11,10 +11,11 @@ Every value gets a number, a *node*: the forward's inputs first, then each call'
 output. ``backward(grad_out)`` walks the entries in reverse and keeps one gradient per
 node; a value used twice receives two gradients, which are added::
 
-    forward                                 backward (the record reversed)
-    h = self.conv(x)        # x: 0, h: 1    grad[0] += conv.backward(grad[1])
-    y = ops.add(h, x)       # y: 2          grad[1] += g;  grad[0] += g
-    return y                                grad[2] = grad_out
+    forward                     nodes       backward: the record reversed
+    h = self.conv(x)            x: 0, h: 1  grad[2] = grad_out
+    y = ops.add(h, x)           y: 2        add:  grad[1] += grad[2];  grad[0] += grad[2]
+    return y                                conv: grad[0] += conv.backward(grad[1])
+                                            return grad[0]
 
 Three details make a module called twice in one forward work: arrays are known by their
 ``id()`` while the forward runs (the record keeps them alive, so no ``id`` is reused);
