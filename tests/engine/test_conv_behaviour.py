@@ -159,7 +159,7 @@ def test_a_channel_mismatch_names_expected_and_received_channels_and_the_layer()
         "expected 6 input channels. Received: input with shape (64, 3, 14, 14)."
     )
     with pytest.raises(ValueError) as error:
-        model.forward(np.zeros((64, 3, 28, 28), dtype=np.float32))
+        model(np.zeros((64, 3, 28, 28), dtype=np.float32))
     assert str(error.value) == (
         "layer 0 (Conv2d(1 -> 6, kernel_size=5)) in Sequential: expected 1 input channels. "
         "Received: input with shape (64, 3, 28, 28)."

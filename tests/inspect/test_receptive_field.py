@@ -130,3 +130,34 @@ def test_unknown_layer_has_no_field():
 def test_inputs_without_spatial_axes_have_no_field():
     rows = summary(nn.Sequential(nn.Linear(4, 2), nn.ReLU()), (4,)).rows
     assert [row.receptive_field for row in rows] == [None, None]
+
+
+def test_resnet18_fields_run_through_the_residual_branches():
+    from cnnlab.models import resnet18
+
+    rows = {row.name: row for row in summary(resnet18(rng=0), (3, 64, 64)).rows}
+    # the block's field is the union of its main path (two 3x3) and its 1x1 shortcut
+    assert rows["layer2.0"].receptive_field.size == (67, 67)
+    assert rows["layer2.0.downsample"].receptive_field.size == (43, 43)
+    assert rows["layer4"].receptive_field.size == (435, 435)  # ResNet-18's known field
+    assert rows["layer4"].receptive_field.jump == (32, 32)
+
+
+def test_concatenated_branches_take_the_union_of_their_fields():
+    class Branches(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wide, self.narrow = nn.Conv1d(1, 1, 5, padding=2), nn.Conv1d(1, 1, 1)
+
+        def forward(self, x):
+            return nn.ops.concatenate([self.wide(x), self.narrow(x)])
+
+    rows = summary(nn.Sequential(Branches(), nn.Conv1d(2, 1, 3, padding=1)), (1, 9)).rows
+    assert [row.receptive_field.size for row in rows] == [(5,), (5,), (1,), (7,)]
+
+
+def test_adaptive_pooling_to_a_grid_is_a_window_where_the_sizes_divide():
+    rows = summary(nn.Sequential(nn.AdaptiveAvgPool2d((2, 3))), (1, 8, 9)).rows
+    assert rows[0].receptive_field.size == (4, 3) and rows[0].receptive_field.jump == (4, 3)
+    uneven = summary(nn.Sequential(nn.AdaptiveAvgPool2d((3, 3))), (1, 8, 9)).rows
+    assert uneven[0].receptive_field is None  # windows of 2 and 3 rows: no single field

@@ -6,7 +6,7 @@ import torch
 
 from checks.torch_reference import assert_matches_torch
 from cnnlab.models import alexnet, vgg16
-from cnnlab.nn import AdaptiveAvgPool2dGrid
+from cnnlab.nn import AdaptiveAvgPool2d
 from models.torch_zoo import assert_same_logits, randomize, torch_alexnet, torch_vgg16
 
 torch.set_num_threads(2)
@@ -35,11 +35,13 @@ def test_vgg16_logits_top5_parameter_count_and_keys_equal_torch():
 )  # fmt: skip
 def test_adaptive_grid_pooling_equals_torch_forward_and_backward(output_size, shape):
     x = np.random.default_rng(0).standard_normal(shape)
-    layer, torch_layer = AdaptiveAvgPool2dGrid(output_size), torch.nn.AdaptiveAvgPool2d(output_size)
+    layer, torch_layer = AdaptiveAvgPool2d(output_size), torch.nn.AdaptiveAvgPool2d(output_size)
     assert_matches_torch(layer, torch_layer, x)
     assert_matches_torch(layer, torch_layer, x, dtype=np.float64)
 
 
 def test_adaptive_grid_pooling_refuses_a_zero_output_size():
-    with pytest.raises(ValueError, match=r"`output_size` must be a positive int or a tuple"):
-        AdaptiveAvgPool2dGrid((0, 7))
+    with pytest.raises(
+        ValueError, match=r"`output_size` of AdaptiveAvgPool2d must be a positive int or 2"
+    ):
+        AdaptiveAvgPool2d((0, 7))

@@ -6,7 +6,7 @@ import torch
 
 from checks.torch_reference import assert_matches_torch
 from cnnlab.models import squeezenet1_1
-from cnnlab.models.squeezenet import CeilMaxPool2d
+from cnnlab.nn import MaxPool2d
 from models.torch_zoo import SqueezeNet, assert_same_logits, numpy_state, randomize
 
 torch.set_num_threads(2)
@@ -28,7 +28,9 @@ def test_squeezenet1_1_parameter_count_and_keys_equal_torchvision():
 @pytest.mark.parametrize("size", [7, 8, 9, 10, 17])
 def test_ceil_mode_max_pool_equals_torch_forward_and_backward(size):
     x = np.random.default_rng(size).standard_normal((2, 3, size, size + 1))
-    assert_matches_torch(CeilMaxPool2d(3, 2), torch.nn.MaxPool2d(3, 2, ceil_mode=True), x)
+    assert_matches_torch(
+        MaxPool2d(3, 2, ceil_mode=True), torch.nn.MaxPool2d(3, 2, ceil_mode=True), x
+    )
 
 
 def test_fire_backward_reaches_the_squeeze_convolution():

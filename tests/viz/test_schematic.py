@@ -99,3 +99,59 @@ def test_a_model_that_does_not_fit_the_input_shape_is_refused_naming_the_layer(t
 def test_max_width_must_be_positive():
     with pytest.raises(ValueError, match="`max_width` must be a positive number"):
         schematic_figure(lenet5(rng=0), (1, 28, 28), max_width=0)
+
+
+def test_resnet18_plan_has_eight_residual_blocks_with_the_downsample_on_the_skip_path():
+    from cnnlab.models import resnet18
+    from cnnlab.viz._plan import plan
+
+    _, steps = plan(resnet18(rng=0), (3, 64, 64))
+    blocks = [step for step in steps if step.family == "block"]
+    assert sum(step.repeat for step in blocks) == 8
+    skips = [" + ".join(s.one_line() for s in step.shortcut) for step in blocks]
+    assert skips == ["", "conv 1x1, 128, stride 2 + BN", ""] + [
+        f"conv 1x1, {c}, stride 2 + BN" if i == 0 else "" for c in (256, 512) for i in (0, 1)
+    ]
+    assert all(step.after == ["ReLU"] and len(step.main) == 2 for step in blocks)
+    # no 1x1 convolution lies on the chain itself, between two blocks
+    assert [step.name for step in steps if step.family == "conv"] == ["conv"]
+
+
+def test_resnet18_drawing_shows_a_skip_arc_per_drawn_block(tmp_path, svg_texts):
+    from cnnlab.models import resnet18
+
+    texts = svg_texts(lambda p: draw(resnet18(rng=0), (3, 64, 64), p), tmp_path / "r18.svg")
+    arcs = [t for t in texts if t.startswith("skip: ")]
+    assert len(arcs) == 7  # the first stage's two identical blocks are drawn once, "x 2"
+    assert sum("conv 1x1" in arc for arc in arcs) == 3
+
+
+def test_a_users_own_module_with_two_branches_is_drawn_as_a_block():
+    from cnnlab.nn import Module, ops
+
+    class TwoPaths(Module):
+        def __init__(self):
+            super().__init__()
+            self.left = Conv2d(3, 4, 3, padding=1, rng=0)
+            self.right = Conv2d(3, 4, 1, rng=1)
+            self.flatten, self.fc = Flatten(), Linear(4 * 8 * 8, 2, rng=2)
+
+        def forward(self, x):
+            return self.fc(self.flatten(ops.add(self.left(x), self.right(x))))
+
+    texts = labels(schematic_figure(TwoPaths(), (3, 8, 8)))
+    assert "residual block" in texts
+    assert "conv 3x3, 4" in texts and "skip: conv 1x1, 4" in texts
+
+
+def test_squeezenet_fire_modules_are_drawn_as_concatenated_branches():
+    from cnnlab.models import squeezenet1_1
+    from cnnlab.viz._plan import plan
+
+    _, steps = plan(squeezenet1_1(rng=0), (3, 64, 64))
+    fires = [step for step in steps if step.branches]
+    assert len(fires) == 8
+    assert [[s.one_line() for s in b] for b in fires[0].branches] == [
+        ["conv 1x1, 64 + ReLU"],
+        ["conv 3x3, 64 + ReLU"],
+    ]

@@ -1,4 +1,5 @@
-"""Losses: cross-entropy, mean squared error and binary cross-entropy on logits.
+"""Losses: mean squared error and binary cross-entropy on logits (cross-entropy and NLL
+are in :mod:`cnnlab.functional.classification_losses`).
 
 Each loss comes as a forward function returning the loss as a Python ``float`` and a
 ``*_backward`` function with the same arguments returning the gradient of the loss with
@@ -15,141 +16,11 @@ from .._validation import (
     check_choice,
     check_finite_loss_input,
     check_float_array,
-    check_probability,
     check_same_shape,
-    received,
 )
-from .activations import log_softmax, softmax
+from .classification_losses import cross_entropy, cross_entropy_backward  # noqa: F401
 
 REDUCTIONS = ("mean", "sum")
-
-
-# -- cross-entropy -----------------------------------------------------------------------
-def _classes_last(
-    logits: np.ndarray, targets: np.ndarray, weight: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Check the arguments and return logits as ``(M, C)`` and targets as ``(M,)``."""
-    if logits.ndim < 2:
-        raise ValueError(
-            f"`logits` must have at least 2 dimensions (N, C, ...). {received(logits=logits)}"
-        )
-    check_finite_loss_input("logits", logits)
-    targets = np.asarray(targets)
-    classes = logits.shape[1]
-    if not np.issubdtype(targets.dtype, np.integer):
-        raise TypeError(
-            "`targets` must hold integer class indices (class probabilities are not "
-            f"supported). {received(targets=targets)}"
-        )
-    expected = logits.shape[:1] + logits.shape[2:]
-    if targets.shape != expected:
-        raise ValueError(
-            f"`targets` must have shape {expected} (one class index per sample) to match "
-            f"logits with shape {logits.shape}. {received(targets=targets)}"
-        )
-    if targets.size and (targets.min() < 0 or targets.max() >= classes):
-        raise ValueError(
-            f"`targets` must be class indices in [0, {classes}) for logits with {classes} "
-            f"classes. Received: targets from {targets.min()} to {targets.max()}."
-        )
-    if weight is not None and np.shape(weight) != (classes,):
-        raise ValueError(
-            f"`weight` must hold one value per class, shape ({classes},). "
-            f"{received(weight=np.asarray(weight))}"
-        )
-    scores = np.moveaxis(logits, 1, -1).reshape(-1, classes)  # (M, C), M = N * d1 * ...
-    return scores, targets.reshape(-1)
-
-
-def _check_options(reduction: str, label_smoothing: float) -> None:
-    check_choice("reduction", reduction, REDUCTIONS)
-    check_probability("label_smoothing", label_smoothing)
-
-
-def cross_entropy(
-    logits: np.ndarray,
-    targets: np.ndarray,
-    weight: np.ndarray | None = None,
-    reduction: str = "mean",
-    label_smoothing: float = 0.0,
-) -> float:
-    """Cross-entropy of softmax(logits) against class indices, as ``F.cross_entropy``.
-
-    With smoothing ``e`` the target distribution is ``(1 - e) * one_hot + e / C``; with
-    class weights ``w`` each sample counts ``w[target]`` (and the smoothing term ``w[c]``),
-    and ``"mean"`` divides by the sum of ``w[target]``, as PyTorch does.
-
-    Parameters
-    ----------
-    logits : ndarray, shape (N, C) or (N, C, d1, ...)
-    targets : int ndarray, shape (N,) or (N, d1, ...), values in [0, C)
-    weight : ndarray, shape (C,), optional
-    reduction : {"mean", "sum"}
-    label_smoothing : float in [0, 1]
-
-    Examples
-    --------
-    >>> round(cross_entropy(np.array([[0.0, 0.0]]), np.array([1])), 4)  # log(2)
-    0.6931
-    """
-    _check_options(reduction, label_smoothing)
-    logits = check_float_array("logits", logits)
-    scores, labels = _classes_last(logits, targets, weight)
-    log_probs = log_softmax(scores, dim=1)
-    picked = log_probs[np.arange(labels.size), labels]  # (M,)
-    sample_weight = None if weight is None else np.asarray(weight)[labels]
-    nll = -(picked.sum() if weight is None else picked @ sample_weight)
-    total = (1.0 - label_smoothing) * nll
-    if label_smoothing:
-        per_class = log_probs.sum(axis=0)  # (C,)
-        smooth = -(per_class.sum() if weight is None else per_class @ np.asarray(weight))
-        total += label_smoothing / scores.shape[1] * smooth
-    return float(total / _denominator(labels, sample_weight, reduction))
-
-
-def cross_entropy_backward(
-    logits: np.ndarray,
-    targets: np.ndarray,
-    weight: np.ndarray | None = None,
-    reduction: str = "mean",
-    label_smoothing: float = 0.0,
-) -> np.ndarray:
-    """Gradient of :func:`cross_entropy` with respect to the logits.
-
-    For one sample with target distribution ``q`` (smoothed, weighted) it is
-    ``sum(q) * softmax(logits) - q``; without class weights ``sum(q) = 1``.
-
-    Examples
-    --------
-    >>> cross_entropy_backward(np.array([[0.0, 0.0]]), np.array([1]))
-    array([[ 0.5, -0.5]])
-    """
-    _check_options(reduction, label_smoothing)
-    logits = check_float_array("logits", logits)
-    scores, labels = _classes_last(logits, targets, weight)
-    classes = scores.shape[1]
-    rows = np.arange(labels.size)
-    grad = softmax(scores, dim=1)  # (M, C)
-    if weight is None:
-        grad[rows, labels] -= 1.0 - label_smoothing
-        grad -= label_smoothing / classes
-        sample_weight = None
-    else:
-        weight = np.asarray(weight)
-        sample_weight = weight[labels]
-        mass = (1.0 - label_smoothing) * sample_weight + label_smoothing / classes * weight.sum()
-        grad *= mass[:, None]
-        grad[rows, labels] -= (1.0 - label_smoothing) * sample_weight
-        grad -= label_smoothing / classes * weight
-    grad /= _denominator(labels, sample_weight, reduction)
-    grad = grad.reshape(logits.shape[:1] + logits.shape[2:] + (classes,))
-    return np.moveaxis(grad, -1, 1).astype(logits.dtype, copy=False)
-
-
-def _denominator(labels: np.ndarray, sample_weight: np.ndarray | None, reduction: str):
-    if reduction == "sum":
-        return 1.0
-    return labels.size if sample_weight is None else sample_weight.sum()
 
 
 # -- mean squared error ------------------------------------------------------------------

@@ -16,8 +16,9 @@ layer that sees every position at once (global average pooling, ``Flatten``, a
 ``Linear`` on a map) is one window with ``k = s = n`` (the number of positions) and no
 padding, so its output sees the union of all fields: for a padded network that union
 reaches past the input's border. Layers after a ``Flatten`` keep that whole field.
-Multi-branch blocks (``Residual``) take the union of their paths' fields. A layer of a
-kind not listed here has no known field (``None``), nor do the layers after it.
+Branches joined by an op (``ops.add`` in a residual block, ``ops.concatenate``) take the
+union of their paths' fields (:func:`op_field`). A layer of a kind not listed here has
+no known field (``None``), nor do the layers after it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 
 from ..functional.conv import conv_padding
 from ..nn import (
+    ELU,
+    GELU,
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
     AvgPool1d,
@@ -50,7 +53,9 @@ from ..nn import (
     Tanh,
 )
 
-ELEMENTWISE = (ReLU, LeakyReLU, Sigmoid, Tanh, Identity, Dropout, BatchNorm1d, BatchNorm2d)
+ELEMENTWISE = (
+    ReLU, LeakyReLU, ELU, GELU, Sigmoid, Tanh, Identity, Dropout, BatchNorm1d, BatchNorm2d,
+)  # fmt: skip
 POOLS = (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d)
 GLOBAL = (AdaptiveAvgPool1d, AdaptiveAvgPool2d, Flatten, Linear)
 
@@ -170,6 +175,10 @@ def layer_field(
     if isinstance(module, POOLS):
         window = module.window
         return field.window(window.kernel_size, window.stride, window.padding, window.dilation)
+    if isinstance(module, (AdaptiveAvgPool1d, AdaptiveAvgPool2d)) and any(
+        n != 1 for n in output_shape[2:]
+    ):
+        return _adaptive_field(field, input_shape[2:], output_shape[2:])
     if isinstance(module, GLOBAL):
         if isinstance(module, Flatten) and len(output_shape) == len(input_shape):
             return field  # flattens nothing spatial (e.g. end_dim=1 of a (N, C, 1, 1) map)
@@ -183,3 +192,42 @@ def layer_field(
     if isinstance(module, ELEMENTWISE) and input_shape == output_shape:
         return field
     return None
+
+
+def _adaptive_field(field: ReceptiveField, sizes, outputs) -> ReceptiveField | None:
+    """Adaptive pooling to a grid: a plain window where each output divides its input
+    (``k = s = n / out``); otherwise windows of two sizes, with no single field."""
+    if any(n % o for n, o in zip(sizes, outputs, strict=True)):
+        return None
+    steps = tuple(n // o for n, o in zip(sizes, outputs, strict=True))
+    return field.window(steps, steps, (0,) * len(steps), (1,) * len(steps))
+
+
+JOINS = ("add", "subtract", "multiply", "concatenate")  # the output sees what each input saw
+REDUCTIONS = ("mean", "sum")
+
+
+def op_field(
+    name: str, inputs: Sequence[tuple[ReceptiveField | None, tuple[int, ...]]], output_shape
+) -> tuple[ReceptiveField | None, str | None]:
+    """The field of an op's output from its recorded inputs' ``(field, shape)``.
+
+    Returns the field and, for branches of equal shape whose fields do not align, a
+    sentence saying how (a map times per-channel weights, as in squeeze-and-excitation,
+    is no such case: the weights' 1x1 map is broadcast over every position).
+    """
+    if not inputs or any(field is None for field, _ in inputs):
+        return None, None
+    (field, shape), output_shape = inputs[0], tuple(output_shape)
+    if name in JOINS:
+        fields = [f for f, _ in inputs]
+        joined, problem = union(fields) if len(fields) > 1 else (field, None)
+        same_shape = all(tuple(s[2:]) == output_shape[2:] for _, s in inputs)
+        return joined, problem if same_shape else None
+    if len(shape) != field.ndim + 2:  # flattened already
+        return field, None
+    if output_shape[2:] == tuple(shape[2:]) and len(output_shape) == len(shape):
+        return field, None  # the positions are kept (a reshape of channels, a slice of them)
+    if name in REDUCTIONS or name in ("flatten", "reshape"):
+        return field.whole(shape[2:]), None
+    return None, None

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_positive_int, check_shape, received
-from ..nn import Conv1d, Conv2d, Linear, Module, Residual
-from .receptive_field import ReceptiveField, layer_field, union
+from ..nn import Conv1d, Conv2d, Linear, Module
+from .receptive_field import ReceptiveField, layer_field, op_field
 from .report import Summary
-from .tracing import Call, Tracer, check_model, evaluating
+from .tracing import Call, OpCall, Tracer, check_model, evaluating
 
 
 @dataclass(frozen=True)
@@ -165,42 +165,33 @@ def _macs(module: Module, output_shape: tuple[int, ...]) -> int:
 def _call_fields(tracer: Tracer, x: np.ndarray) -> tuple[dict[int, ReceptiveField | None], list]:
     """The receptive field of every finished call's output, following the arrays.
 
-    Arrays are matched by identity (``Tracer`` keeps each alive): a ``Sequential``
-    returns its last layer's array, so only a block that makes a new array from several
-    paths (``Residual``: main + shortcut) needs the union of its paths' fields.
+    Arrays are matched by identity (``Tracer`` keeps each alive). Module calls and op
+    calls come in the order they finished, so a branch joined by ``ops.add`` or
+    ``ops.concatenate`` gets the union of its paths' fields (:func:`op_field`), and a
+    composed module's output is the array its last call made.
     """
     by_array = {id(x): ReceptiveField.of_input(x.ndim - 2) if x.ndim > 2 else None}
     by_call: dict[int, ReceptiveField | None] = {}
     notes = []
-    for call in tracer.finished:
+    names = {id(call.module): call.name for call in tracer.calls}
+    for event in tracer.events:
+        if isinstance(event, OpCall):
+            known = [(by_array[id(a)], np.shape(a)) for a in event.inputs if id(a) in by_array]
+            field, problem = op_field(event.name, known, np.shape(event.output))
+            if problem:
+                owner = f"{type(event.owner).__name__} '{names.get(id(event.owner), '')}'"
+                notes.append(f"{owner}: {problem}.")
+            by_array[id(event.output)] = field
+            continue
+        call = event
         field_in = by_array.get(id(call.input))
-        if not any(True for _ in call.module.children()):
+        if not any(True for _ in call.module.children()) and call.record is None:
             field = layer_field(call.module, field_in, np.shape(call.input), np.shape(call.output))
-        elif id(call.output) in by_array:
-            field = by_array[id(call.output)]
         else:
-            paths = [by_array.get(id(a)) for a in _path_outputs(call)]
-            field = None
-            if paths and all(path is not None for path in paths):
-                field, problem = union(paths)
-                if problem:
-                    notes.append(f"{type(call.module).__name__} '{call.name}': {problem}.")
+            field = by_array.get(id(call.output))
         by_array[id(call.output)] = field
         by_call[id(call)] = field
     return by_call, notes
-
-
-def _path_outputs(call: Call) -> list[np.ndarray]:
-    """The arrays a multi-branch block combines into its output."""
-    module = call.module
-    if isinstance(module, Residual):
-        shortcut = getattr(module, "shortcut", None)
-        main = [c.output for c in call.children if c.module is module.main]
-        skip = [c.output for c in call.children if c.module is shortcut] if shortcut else []
-        return main[-1:] + (skip[-1:] if shortcut else [call.input])
-    # Any other block: the outputs of its direct children that no sibling consumed.
-    consumed = {id(c.input) for c in call.children}
-    return [c.output for c in call.children if id(c.output) not in consumed]
 
 
 def _parse_spacing(spacing, ndim: int) -> tuple[tuple[float, ...] | None, str]:

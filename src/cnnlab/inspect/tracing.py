@@ -1,10 +1,13 @@
-"""Seeing a model run: wrap ``forward`` (and ``backward``) of every module in its tree.
+"""Seeing a model run: every module call, every op call, and each module's record.
 
 One mechanism serves the whole package. :class:`Tracer` replaces each module's
 ``forward`` with a wrapper that records a :class:`Call` (input, output, the calls made
 inside it), and, when asked, each ``backward`` with a wrapper that shows the gradient
-arriving at the module to a hook, which may replace it. Leaving the ``with`` block puts
-every original method back, also after an error.
+arriving at the module to a hook, which may replace it. It also listens to the record
+of composed modules (:mod:`cnnlab.nn.recording`): each op call (``ops.add`` joining two
+branches) becomes an :class:`OpCall`, and each composed call keeps its ``record``, the
+graph of which call fed which. Leaving the ``with`` block puts every original method
+back, also after an error.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._validation import closest_names, received
-from ..nn import Module
+from ..nn import Module, recording
 
 BackwardHook = Callable[[str, Module, np.ndarray], "np.ndarray | None"]
 
@@ -32,14 +35,26 @@ class Call:
     output: np.ndarray | None = None
     children: list[Call] = field(default_factory=list)
     error: BaseException | None = None
+    record: recording.Record | None = None  # a composed module's calls, as data flow
+
+
+@dataclass(eq=False)
+class OpCall:
+    """One call of an op of :mod:`cnnlab.nn.ops` inside a composed module's forward."""
+
+    name: str  # "add", "concatenate", ...
+    owner: Module  # the module whose forward called it
+    inputs: tuple
+    output: np.ndarray
 
 
 class Tracer:
     """Record every module's forward call while the ``with`` block runs.
 
     ``calls`` holds the calls in the order they started (the model itself first),
-    ``finished`` those that returned, in the order they returned, and ``failure`` the
-    innermost call that raised, if one did. ``on_backward(name, module, grad_out)`` is
+    ``finished`` those that returned, in the order they returned, ``events`` the same
+    with the op calls (:class:`OpCall`) among them, and ``failure`` the innermost call
+    that raised, if one did. ``on_backward(name, module, grad_out)`` is
     called as the gradient enters a module's ``backward``; a returned array replaces it.
 
     >>> from cnnlab.nn import ReLU, Sequential
@@ -57,6 +72,7 @@ class Tracer:
         self.on_backward = on_backward
         self.calls: list[Call] = []
         self.finished: list[Call] = []
+        self.events: list[Call | OpCall] = []
         self.failure: Call | None = None
         self._stack: list[Call] = []
         self._saved: list[tuple[Module, str, object]] = []
@@ -71,10 +87,22 @@ class Tracer:
         except BaseException:
             self._restore()
             raise
+        recording.listeners.append(self._listen)
         return self
 
     def __exit__(self, *exc_info) -> None:
+        recording.listeners.remove(self._listen)
         self._restore()
+
+    def _listen(self, event: str, owner: Module, entry, values) -> None:
+        if event == "op":
+            inputs, output = values
+            self.events.append(OpCall(entry.name, owner, inputs, output))
+        elif event == "record":
+            for call in reversed(self.finished):
+                if call.module is owner:
+                    call.record = entry
+                    break
 
     def output_of(self, module: Module, name: str) -> np.ndarray:
         """The output of ``module``'s last call (``name`` is for the error message)."""
@@ -102,14 +130,14 @@ class Tracer:
         forward = module.forward
         depth = name.count(".") if name else -1
 
-        def traced_forward(x):
-            call = Call(name, module, depth, x)
+        def traced_forward(*inputs):
+            call = Call(name, module, depth, inputs[0] if len(inputs) == 1 else inputs)
             if self._stack:
                 self._stack[-1].children.append(call)
             self.calls.append(call)
             self._stack.append(call)
             try:
-                call.output = forward(x)
+                call.output = forward(*inputs)
             except Exception as error:
                 call.error = error
                 if self.failure is None:  # the first to see it is the innermost
@@ -118,6 +146,7 @@ class Tracer:
             finally:
                 self._stack.pop()
             self.finished.append(call)
+            self.events.append(call)
             return call.output
 
         self._replace(module, "forward", traced_forward)

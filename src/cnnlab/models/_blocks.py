@@ -1,4 +1,4 @@
-"""Pieces shared by the ImageNet architectures: a named chain and He-normal init."""
+"""He-normal initialisation, shared by the ImageNet architectures."""
 
 from __future__ import annotations
 
@@ -7,40 +7,6 @@ import math
 import numpy as np
 
 from ..nn import BatchNorm2d, Conv2d, Module
-from ..nn.in_place import apply_layer
-
-
-class Chain(Module):
-    """Sub-modules set as attributes, applied in the order they were set.
-
-    A ``Sequential`` whose children have names (``conv1``, ``bn1``, ``layer1``, ...), so
-    that ``state_dict()`` keys are torchvision's. Backward runs them in reverse.
-
-    >>> from cnnlab.nn import Flatten, ReLU
-    >>> class Head(Chain):
-    ...     def __init__(self):
-    ...         super().__init__()
-    ...         self.relu = ReLU()
-    ...         self.flatten = Flatten()
-    >>> Head()(np.array([[[-1.0, 2.0]]]))
-    array([[0., 2.]])
-    """
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        fresh = False  # x is the caller's: never overwritten
-        for name, layer in self.named_children():
-            try:
-                x, fresh = apply_layer(layer, x, fresh)
-            except (ValueError, TypeError) as error:
-                raise type(error)(
-                    f"layer {name} ({layer.short_repr()}) in {type(self).__name__}: {error}"
-                ) from error
-        return x
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        for _, layer in reversed(list(self.named_children())):
-            grad_out = layer.backward(grad_out)
-        return grad_out
 
 
 def he_normal_init(model: Module, rng: np.random.Generator) -> None:

@@ -12,32 +12,35 @@ import numpy as np
 
 from .._validation import check_positive_int
 from ..nn import (
-    AdaptiveAvgPool2dGrid,
+    AdaptiveAvgPool2d,
     Conv2d,
     Dropout,
     Flatten,
     Linear,
     MaxPool2d,
+    Module,
     ReLU,
     Sequential,
 )
 from ..nn.init import default_rng
-from ._blocks import Chain
 from ._size import check_min_size
 
 VGG16_CONFIG = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M",
                 512, 512, 512, "M")  # fmt: skip
 
 
-class ImageNetClassifier(Chain):
+class ImageNetClassifier(Module):
     """``features -> avgpool -> flatten -> classifier``: AlexNet's and VGG's layout."""
 
     def __init__(self, features: Sequential, grid: int, classifier: Sequential):
         super().__init__()
         self.features = features
-        self.avgpool = AdaptiveAvgPool2dGrid((grid, grid))
+        self.avgpool = AdaptiveAvgPool2d((grid, grid))
         self.flatten = Flatten()
         self.classifier = classifier
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return self.classifier(self.flatten(self.avgpool(self.features(x))))
 
 
 def alexnet(

@@ -21,9 +21,10 @@ from ..nn import (
     Module,
     ReLU6,
     Sequential,
+    ops,
 )
 from ..nn.init import default_rng
-from ._blocks import Chain, he_normal_init
+from ._blocks import he_normal_init
 from ._size import check_min_size
 
 # expansion t, output channels c, repeats n, first stride s (the paper's Table 2)
@@ -68,14 +69,10 @@ class InvertedResidual(Module):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         y = self.conv(x)
-        return x + y if self.use_res_connect else y
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        grad = self.conv.backward(grad_out)
-        return grad + grad_out if self.use_res_connect else grad
+        return ops.add(x, y) if self.use_res_connect else y
 
 
-class MobileNetV2(Chain):
+class MobileNetV2(Module):
     """``features`` (stem, 17 inverted residuals, 1x1 to 1280) -> pool -> ``classifier``.
 
     Input ``(N, in_channels, H, W)``, output ``(N, num_classes)``.
@@ -99,6 +96,9 @@ class MobileNetV2(Chain):
         linear = self.classifier[1]  # torchvision: N(0, 0.01) weights, zero bias
         linear.weight.data[...] = rng.normal(0.0, 0.01, linear.weight.shape)
         linear.bias.data[...] = 0
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return self.classifier(self.flatten(self.avgpool(self.features(x))))
 
 
 def mobilenet_v2(

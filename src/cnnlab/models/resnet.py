@@ -21,40 +21,14 @@ from ..nn import (
     Module,
     ReLU,
     Sequential,
+    ops,
 )
-from ..nn.in_place import apply_layer
 from ..nn.init import default_rng
-from ._blocks import Chain, he_normal_init
+from ._blocks import he_normal_init
 from ._size import check_min_size
 
 
-class _ResidualBlock(Module):
-    """``relu(main(x) + shortcut(x))``; subclasses list their main path in order."""
-
-    downsample: Sequential | None
-
-    def main_path(self) -> list[Module]:
-        raise NotImplementedError
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        out, fresh = x, False
-        for layer in self.main_path():
-            out, fresh = apply_layer(layer, out, fresh)
-        identity = x if self.downsample is None else self.downsample(x)
-        if fresh:  # out is this block's own array: add and clip in it
-            np.add(out, identity, out=out)
-            return apply_layer(self.relu, out, fresh)[0]
-        return self.relu(out + identity)
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        grad = self.relu.backward(grad_out)
-        grad_skip = grad if self.downsample is None else self.downsample.backward(grad)
-        for layer in reversed(self.main_path()):
-            grad = layer.backward(grad)
-        return grad + grad_skip
-
-
-class BasicBlock(_ResidualBlock):
+class BasicBlock(Module):
     """Two 3x3 convolutions with batch norm, plus the shortcut (ResNet-18 and -34).
 
     >>> block = BasicBlock(64, 64, rng=0)
@@ -89,11 +63,14 @@ class BasicBlock(_ResidualBlock):
         self.downsample = downsample
         self.relu = ReLU()
 
-    def main_path(self) -> list[Module]:
-        return [self.conv1, self.bn1, self.relu1, self.conv2, self.bn2]
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out = self.relu1(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        identity = x if self.downsample is None else self.downsample(x)
+        return self.relu(ops.add(out, identity))
 
 
-class Bottleneck(_ResidualBlock):
+class Bottleneck(Module):
     """1x1 reduce, 3x3 (strided, grouped) and 1x1 expand convolutions, plus the shortcut.
 
     ``width = planes * base_width / 64 * groups`` channels run through the 3x3
@@ -131,14 +108,15 @@ class Bottleneck(_ResidualBlock):
         self.downsample = downsample
         self.relu = ReLU()
 
-    def main_path(self) -> list[Module]:
-        return [
-            self.conv1, self.bn1, self.relu1, self.conv2, self.bn2, self.relu2, self.conv3,
-            self.bn3,
-        ]  # fmt: skip
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out = self.relu1(self.bn1(self.conv1(x)))
+        out = self.relu2(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        identity = x if self.downsample is None else self.downsample(x)
+        return self.relu(ops.add(out, identity))
 
 
-class ResNet(Chain):
+class ResNet(Module):
     """Stem, four stages of residual blocks, global average pooling and ``fc``.
 
     ``conv1 7x7/2 -> bn1 -> relu -> maxpool 3x3/2 -> layer1..layer4 (strides 1, 2, 2, 2)
@@ -184,6 +162,11 @@ class ResNet(Chain):
         self.flatten = Flatten()
         self.fc = Linear(512 * block.expansion, num_classes, rng=rng)
         he_normal_init(self, rng)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(self.flatten(self.avgpool(x)))
 
     def _make_layer(self, block, planes: int, blocks: int, stride: int, rng) -> Sequential:
         downsample = None

@@ -14,48 +14,24 @@ import math
 import numpy as np
 
 from .._validation import check_positive_int
-from ..nn import AdaptiveAvgPool2d, Conv2d, Dropout, Flatten, MaxPool2d, Module, ReLU, Sequential
+from ..nn import (
+    AdaptiveAvgPool2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    MaxPool2d,
+    Module,
+    ReLU,
+    Sequential,
+    ops,
+)
 from ..nn.init import default_rng
-from ._blocks import Chain
 from ._size import check_min_size
 
 
-class CeilMaxPool2d(Module):
-    """``MaxPool2d(kernel_size, stride, ceil_mode=True)`` without padding, as torch's.
-
-    The last window may hang over the bottom and right edges; the input is padded there
-    with ``-inf`` so that it takes the maximum of what it covers. A window that would
-    start outside the input is dropped, as in PyTorch.
-
-    >>> CeilMaxPool2d(3, 2)(np.zeros((1, 1, 8, 8))).shape
-    (1, 1, 4, 4)
-    """
-
-    def __init__(self, kernel_size: int, stride: int):
-        super().__init__()
-        self.kernel_size, self.stride = kernel_size, stride
-        self.pool = MaxPool2d(kernel_size, stride)
-
-    def _extra(self, size: int) -> int:
-        k, s = self.kernel_size, self.stride
-        count = max(math.ceil((size - k) / s), 0) + 1
-        if (count - 1) * s >= size:  # a window must start inside the input
-            count -= 1
-        return max((count - 1) * s + k - size, 0)
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x)
-        self.input_shape = x.shape
-        pad = ((0, 0), (0, 0), (0, self._extra(x.shape[2])), (0, self._extra(x.shape[3])))
-        padded = np.pad(x, pad, constant_values=-np.inf) if any(p[1] for p in pad) else x
-        return self.pool(padded)
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        H, W = self.input_shape[2:]
-        return self.pool.backward(grad_out)[:, :, :H, :W]
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, ceil_mode=True"
+def _pool() -> MaxPool2d:
+    """torchvision's pooling here: 3x3, stride 2, the last window may hang over the edge."""
+    return MaxPool2d(3, 2, ceil_mode=True)
 
 
 class Fire(Module):
@@ -80,17 +56,10 @@ class Fire(Module):
         s = self.squeeze_activation(self.squeeze(x))
         left = self.expand1x1_activation(self.expand1x1(s))
         right = self.expand3x3_activation(self.expand3x3(s))
-        return np.concatenate([left, right], axis=1)
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        split = self.expand1x1.out_channels
-        grad_left = self.expand1x1_activation.backward(grad_out[:, :split])
-        grad_right = self.expand3x3_activation.backward(grad_out[:, split:])
-        grad_s = self.expand1x1.backward(grad_left) + self.expand3x3.backward(grad_right)
-        return self.squeeze.backward(self.squeeze_activation.backward(grad_s))
+        return ops.concatenate([left, right], axis=1)
 
 
-class SqueezeNet(Chain):
+class SqueezeNet(Module):
     """SqueezeNet 1.1: ``features`` (conv, 8 Fire modules, 3 pools) -> ``classifier``.
 
     Input ``(N, in_channels, H, W)`` with ``H, W >= 17``, output ``(N, num_classes)``.
@@ -100,9 +69,9 @@ class SqueezeNet(Chain):
         super().__init__()
         rng = default_rng(rng)
         self.features = Sequential(
-            Conv2d(in_channels, 64, 3, stride=2, rng=rng), ReLU(), CeilMaxPool2d(3, 2),
-            Fire(64, 16, 64, 64, rng), Fire(128, 16, 64, 64, rng), CeilMaxPool2d(3, 2),
-            Fire(128, 32, 128, 128, rng), Fire(256, 32, 128, 128, rng), CeilMaxPool2d(3, 2),
+            Conv2d(in_channels, 64, 3, stride=2, rng=rng), ReLU(), _pool(),
+            Fire(64, 16, 64, 64, rng), Fire(128, 16, 64, 64, rng), _pool(),
+            Fire(128, 32, 128, 128, rng), Fire(256, 32, 128, 128, rng), _pool(),
             Fire(256, 48, 192, 192, rng), Fire(384, 48, 192, 192, rng),
             Fire(384, 64, 256, 256, rng), Fire(512, 64, 256, 256, rng),
         )  # fmt: skip
@@ -121,6 +90,9 @@ class SqueezeNet(Chain):
                     bound = math.sqrt(6.0 / int(np.prod(weight.shape[1:])))
                     weight[...] = rng.uniform(-bound, bound, weight.shape)
                 module.bias.data[...] = 0
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return self.flatten(self.classifier(self.features(x)))
 
 
 def squeezenet1_1(

@@ -1,41 +1,114 @@
-"""AdaptiveAvgPool2dGrid: average pooling to any output grid, as torch's AdaptiveAvgPool2d.
+"""AdaptiveAvgPool1d/2d: average pooling to any output size, as torch's.
 
-``AdaptiveAvgPool2d`` in :mod:`cnnlab.nn.pooling` is the global (``output_size=1``) case;
-this layer takes any ``(out_h, out_w)``, as AlexNet (6x6) and VGG (7x7) need.
+``output_size=1`` is global average pooling (a mean over every position). Any other
+size averages PyTorch's adaptive windows along each axis separately: ``y = P_h @ x @
+P_w.T`` (2-D) or ``y = x @ P.T`` (1-D), so forward and backward are matrix products
+whatever the input size.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .._validation import check_int_tuple
-from ._backend import backward_ops, forward_ops
+from .._validation import check_float_array, received
+from ..functional.avg_pooling import global_avg_pool, global_avg_pool_backward
+from ..functional.pooling import LAYOUTS
 from .module import Module
 
 
-class AdaptiveAvgPool2dGrid(Module):
-    """Average ``(N, C, H, W)`` over an ``output_size`` grid of adaptive windows.
+def adaptive_weights(size: int, out: int, dtype) -> np.ndarray:
+    """``(out, size)`` matrix averaging PyTorch's adaptive windows along one axis.
 
-    Each axis is averaged separately, ``y = P_h @ x @ P_w.T``, so forward and backward
-    are two matrix products whatever the input size.
+    Window ``i`` covers ``floor(i * size / out)`` up to ``ceil((i + 1) * size / out)``
+    (exclusive); windows may overlap when ``size`` is not a multiple of ``out``.
 
-    >>> pool = AdaptiveAvgPool2dGrid((2, 3))
-    >>> pool
-    AdaptiveAvgPool2dGrid(output_size=(2, 3))
-    >>> pool(np.ones((1, 4, 7, 7), dtype=np.float32)).shape
-    (1, 4, 2, 3)
+    >>> adaptive_weights(5, 2, np.float64)
+    array([[0.33333333, 0.33333333, 0.33333333, 0.        , 0.        ],
+           [0.        , 0.        , 0.33333333, 0.33333333, 0.33333333]])
     """
+    weights = np.zeros((out, size), dtype=dtype)
+    for i in range(out):
+        start, end = (i * size) // out, math.ceil((i + 1) * size / out)
+        weights[i, start:end] = 1.0 / (end - start)
+    return weights
 
-    def __init__(self, output_size: int | tuple[int, int]):
+
+def _check_output_size(name: str, value, dims: int) -> tuple[int | None, ...]:
+    sizes = value if isinstance(value, (tuple, list)) else (value,) * dims
+    if len(sizes) != dims or not all(
+        s is None or (isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0)
+        for s in sizes
+    ):
+        raise ValueError(
+            f"`output_size` of {name} must be a positive int or {dims} of them (None keeps "
+            f"that axis's size). {received(output_size=value)}"
+        )
+    return tuple(None if s is None else int(s) for s in sizes)
+
+
+class _AdaptiveAvgPoolNd(Module):
+    spatial_dims = 0
+
+    def __init__(self, output_size):
         super().__init__()
-        self.output_size = check_int_tuple("output_size", output_size, 2)
+        self.sizes = _check_output_size(type(self).__name__, output_size, self.spatial_dims)
+        self.output_size = output_size
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.context = forward_ops(self).adaptive_avg_pool2d(x, self.output_size)
-        return y
+        x = check_float_array("input", x, layout=LAYOUTS[self.spatial_dims])
+        self.input_shape = x.shape
+        out = [n if s is None else s for n, s in zip(x.shape[2:], self.sizes, strict=True)]
+        if all(s == 1 for s in out):
+            self.weights = None
+            return global_avg_pool(x)
+        self.weights = [
+            adaptive_weights(n, s, x.dtype) for n, s in zip(x.shape[2:], out, strict=True)
+        ]
+        if self.spatial_dims == 1:
+            return x @ self.weights[0].T
+        rows, cols = self.weights  # (out_h, H), (out_w, W)
+        return np.matmul(np.matmul(rows, x), cols.T)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return backward_ops(self).adaptive_avg_pool2d_backward(grad_out, self.context)
+        if self.weights is None:
+            return global_avg_pool_backward(grad_out, self.input_shape)
+        if self.spatial_dims == 1:
+            return grad_out @ self.weights[0]
+        rows, cols = self.weights
+        return np.matmul(np.matmul(rows.T, grad_out), cols)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    """Mean over adaptive windows of ``(N, C, L)`` to ``output_size`` positions.
+
+    >>> AdaptiveAvgPool1d(1)(np.array([[[1.0, 3.0]]]))
+    array([[[2.]]])
+    >>> AdaptiveAvgPool1d(2)(np.array([[[1.0, 3.0, 5.0]]]))
+    array([[[2., 4.]]])
+    """
+
+    spatial_dims = 1
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    """Mean over adaptive windows of ``(N, C, H, W)`` to an ``output_size`` grid.
+
+    ``(1, 1)`` is global average pooling (ResNet's head); ``(7, 7)`` is VGG's.
+
+    >>> AdaptiveAvgPool2d((1, 1))(np.ones((2, 3, 7, 7))).shape
+    (2, 3, 1, 1)
+    >>> pool = AdaptiveAvgPool2d((2, 3))
+    >>> pool, pool(np.ones((1, 4, 7, 7), dtype=np.float32)).shape
+    (AdaptiveAvgPool2d(output_size=(2, 3)), (1, 4, 2, 3))
+    """
+
+    spatial_dims = 2
+
+
+#: The former name of AdaptiveAvgPool2d with an output grid other than 1x1.
+AdaptiveAvgPool2dGrid = AdaptiveAvgPool2d

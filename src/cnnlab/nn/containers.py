@@ -1,4 +1,8 @@
-"""Containers: ``Sequential`` (a chain) and ``Residual`` (y = f(x) + shortcut(x))."""
+"""Containers: ``Sequential`` (a chain) and ``Residual`` (y = main(x) + shortcut(x)).
+
+Both are composed modules: their ``forward`` calls their layers, and their backward is
+the record of that forward replayed (:mod:`cnnlab.nn.recording`), as for any network.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,17 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .in_place import apply_layer
-from .layer_order import execution_order
+from ..grad_mode import is_grad_enabled
+from . import ops
+from .in_place import apply_layers_in_place
 from .module import Module
 
 
 class Sequential(Module):
-    """Layers applied one after another; backward runs them in reverse.
+    """Layers applied one after another, in the order ``print(model)`` shows.
 
     An error inside a layer is raised again naming the layer, so a shape mistake in a
-    deep network says where it happened. A ReLU followed by a max pool runs after it, on
-    the pooled array: the same result for less work (:mod:`~cnnlab.nn.layer_order`).
+    deep network says where it happened.
 
     >>> from cnnlab.nn import Identity
     >>> net = Sequential(Identity(), Identity())
@@ -54,35 +58,11 @@ class Sequential(Module):
         return self
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        fresh = False  # x is the caller's: never overwritten
-        order = execution_order(self.layers)
-        self._ran = [self.layers[index] for index in order]
-        for index in order:
-            layer = self.layers[index]
-            try:
-                x, fresh = apply_layer(layer, x, fresh)
-            except (ValueError, TypeError) as error:
-                raise type(error)(
-                    f"layer {index} ({layer.short_repr()}) in Sequential: {error}"
-                ) from error
+        if not is_grad_enabled():  # nothing is kept for backward: arrays may be reused
+            return apply_layers_in_place(self.layers, x)
+        for layer in self.layers:
+            x = layer(x)
         return x
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        for layer in reversed(self._layers_ran()):
-            grad_out = layer.backward(grad_out)
-        return grad_out
-
-    def backward_parameters(self, grad_out: np.ndarray) -> None:
-        """Every layer's parameter gradients; the first layer's input gradient is skipped."""
-        layers = self._layers_ran()
-        for layer in reversed(layers[1:]):
-            grad_out = layer.backward(grad_out)
-        if layers:
-            layers[0].backward_parameters(grad_out)
-
-    def _layers_ran(self) -> list[Module]:
-        """The layers of the last forward, in the order it ran them (else as written)."""
-        return getattr(self, "_ran", None) or self.layers
 
 
 class Residual(Module):
@@ -111,8 +91,4 @@ class Residual(Module):
                 f"Received: main output with shape {y.shape}, shortcut output with shape "
                 f"{skip.shape}."
             )
-        return y + skip
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        grad_skip = self.shortcut.backward(grad_out) if hasattr(self, "shortcut") else grad_out
-        return self.main.backward(grad_out) + grad_skip
+        return ops.add(y, skip)

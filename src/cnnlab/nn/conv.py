@@ -91,6 +91,10 @@ class _ConvNd(Module):
             self.context = None  # nothing to differentiate, nothing held
         return y
 
+    def prepare_second_call(self) -> None:
+        """A second call in one forward pass: the first call's context keeps its buffers."""
+        self.scratch = {}
+
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         self._check_forward_ran()
         grad_input, grad_weight, grad_bias = backward_ops(self).conv_backward(

@@ -1,4 +1,5 @@
-"""Loss modules: ``CrossEntropyLoss``, ``MSELoss``, ``BCEWithLogitsLoss``.
+"""Loss modules: ``MSELoss``, ``BCEWithLogitsLoss`` (and in ``classification_loss``
+``CrossEntropyLoss``, ``NLLLoss``).
 
 A loss is called on two arrays and returns a Python float; ``backward()`` then returns
 the gradient of that float with respect to the first array, ready for the network's
@@ -12,13 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_array, check_choice, check_probability
+from .._validation import check_array, check_choice
 from ..functional.losses import (
     REDUCTIONS,
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_backward,
-    cross_entropy,
-    cross_entropy_backward,
     mse_loss,
     mse_loss_backward,
 )
@@ -65,59 +64,6 @@ class _Loss(Module):
 def _weight_buffer(name: str, value) -> np.ndarray:
     array = check_array(name, value, finite=True, allow_complex=False)
     return array if np.issubdtype(array.dtype, np.floating) else array.astype(np.float32)
-
-
-class CrossEntropyLoss(_Loss):
-    """Cross-entropy of ``softmax(logits)`` against integer class targets.
-
-    Parameters
-    ----------
-    weight : array, shape (C,), optional
-        A weight per class (a buffer, saved in the state dict as PyTorch does).
-    reduction : {"mean", "sum"}
-    label_smoothing : float in [0, 1]
-        Mixes the one-hot target with the uniform distribution, as PyTorch does.
-
-    Call it on logits ``(N, C)`` (or ``(N, C, d1, ...)``) and targets ``(N,)`` (or
-    ``(N, d1, ...)``) with values in ``[0, C)``.
-
-    Examples
-    --------
-    >>> criterion = CrossEntropyLoss()
-    >>> round(criterion(np.array([[2.0, 0.0, 0.0]]), np.array([0])), 4)
-    0.2395
-    >>> criterion.backward().round(3)
-    array([[-0.213,  0.107,  0.107]])
-    """
-
-    def __init__(self, weight=None, reduction: str = "mean", label_smoothing: float = 0.0):
-        super().__init__(reduction)
-        self.label_smoothing = check_probability("label_smoothing", label_smoothing)
-        if weight is None:
-            self.weight = None
-        else:
-            self.register_buffer("weight", _weight_buffer("weight", weight))
-
-    def _options(self) -> dict:
-        return {
-            "weight": self.weight,
-            "reduction": self.reduction,
-            "label_smoothing": self.label_smoothing,
-        }
-
-    def _value(self, logits, targets) -> float:
-        return cross_entropy(logits, targets, **self._options())
-
-    def _gradient(self, logits, targets) -> np.ndarray:
-        return cross_entropy_backward(logits, targets, **self._options())
-
-    def extra_repr(self) -> str:
-        parts = [super().extra_repr()]
-        if self.label_smoothing:
-            parts.append(f"label_smoothing={self.label_smoothing}")
-        if self.weight is not None:
-            parts.append(f"weight=<{self.weight.shape[0]} classes>")
-        return ", ".join(p for p in parts if p)
 
 
 class MSELoss(_Loss):

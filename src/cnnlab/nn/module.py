@@ -1,10 +1,12 @@
-"""Module: the base of every layer, with explicit ``forward`` and ``backward``.
+"""Module: the base of every layer and every network.
 
 The contract (Torch7's, written once here):
 
 - ``forward(x)`` computes the output and keeps only what ``backward`` needs;
 - ``backward(grad_out)`` returns the gradient with respect to the input and adds (``+=``)
-  into each ``Parameter.grad``;
+  into each ``Parameter.grad``. A built-in layer writes its own; a module that does not
+  (a network built from children and :mod:`cnnlab.nn.ops`) gets it from the record of
+  its forward (:mod:`cnnlab.nn.recording`);
 - parameters, buffers and sub-modules are ordinary attributes, found by walking
   ``vars(self)``, so ``state_dict()`` keys read like PyTorch's (``features.0.weight``).
 """
@@ -17,14 +19,28 @@ import numpy as np
 
 from .._validation import received
 from .parameter import Parameter
+from .recording import call_module, replay
 
 
 class Module:
     """Base class of cnnlab layers.
 
     Subclasses set parameters (``Parameter``), buffers (arrays named in
-    ``register_buffer``) and sub-modules as attributes, and define ``forward`` and
-    ``backward``.
+    ``register_buffer``) and sub-modules as attributes, and define ``forward``. A network
+    calls its children (and :mod:`cnnlab.nn.ops`) in ``forward`` and needs no backward:
+
+    >>> from cnnlab.nn import Linear, ops
+    >>> class TwoBranches(Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.left, self.right = Linear(3, 2, rng=0), Linear(3, 2, rng=1)
+    ...     def forward(self, x):
+    ...         return ops.add(self.left(x), self.right(x))
+    >>> net = TwoBranches()
+    >>> net(np.ones((1, 3))).shape, net.backward(np.ones((1, 2))).shape
+    ((1, 2), (1, 3))
+
+    A layer computes its own gradients in ``backward``:
 
     >>> class Scale(Module):
     ...     def __init__(self):
@@ -50,14 +66,17 @@ class Module:
         self._buffer_names: list[str] = []
 
     # -- the contract ---------------------------------------------------------------
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        return self.forward(x)
+    def __call__(self, *inputs):
+        return call_module(self, inputs)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise TypeError(f"{type(self).__name__} does not define forward().")
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        raise TypeError(f"{type(self).__name__} does not define backward().")
+        """Replay the record of the last forward in reverse (a composed module's backward)."""
+        return replay(self, grad_out)
+
+    backward.replays_record = True  # a subclass that defines backward is a leaf
 
     def no_forward_error(self) -> RuntimeError:
         """The error of a ``backward()`` with no forward pass to differentiate."""
@@ -65,6 +84,13 @@ class Module:
             f"{type(self).__name__}.backward() was called without a forward() to "
             "differentiate: call the layer on an input first, outside no_grad()."
         )
+
+    def prepare_second_call(self) -> None:
+        """Called before this layer runs again within one recorded forward pass.
+
+        A layer whose forward reuses scratch buffers from its previous call replaces them
+        here, so that the earlier call's backward still finds its own. By default: nothing.
+        """
 
     def forward_in_place(self, x: np.ndarray) -> bool:
         """Overwrite ``x`` with this layer's output if the layer can; say whether it did.
@@ -80,9 +106,14 @@ class Module:
         Training calls this instead of :meth:`backward`, since the data is not trained:
         a convolution or linear layer then skips its input gradient (PyTorch skips it for
         an input that does not require grad), and ``Sequential`` asks this of its first
-        layer. By default it runs :meth:`backward` and drops the input gradient.
+        layer. By default it runs :meth:`backward` and drops the input gradient; a
+        composed module replays its record, asking the same of the calls that read its
+        input.
         """
-        self.backward(grad_out)
+        if getattr(type(self).backward, "replays_record", False):
+            replay(self, grad_out, parameters_only=True)
+        else:
+            self.backward(grad_out)
 
     # -- walking the tree -----------------------------------------------------------
     def register_buffer(self, name: str, value: np.ndarray) -> None:

@@ -1,38 +1,30 @@
-"""Pooling layers: MaxPool1d/2d, AvgPool1d/2d and global AdaptiveAvgPool1d/2d.
+"""Pooling layers: MaxPool1d/2d and AvgPool1d/2d (adaptive pooling: ``adaptive_pooling``).
 
-Arguments are PyTorch's. Only ``ceil_mode=False`` is implemented; ``ceil_mode=True`` is
-refused rather than ignored.
+Arguments are PyTorch's; ``ceil_mode=True`` lets the last window hang over the input's
+end (:mod:`cnnlab.nn.ceil_mode`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_float_array, received
-from ..functional.pooling import LAYOUTS, IntOrTuple, PoolWindow
+from ..functional.pooling import IntOrTuple, PoolWindow
 from ._backend import backward_ops, forward_ops
+from .ceil_mode import average_rescale, crop_end, end_padding, pad_end
 from .module import Module
-
-
-def _refuse_ceil_mode(ceil_mode: bool) -> None:
-    if ceil_mode:
-        raise ValueError(
-            "`ceil_mode=True` is not supported: cnnlab pools with the floor formula "
-            f"(ceil_mode=False) only. {received(ceil_mode=ceil_mode)}"
-        )
 
 
 def _short(values: tuple[int, ...]) -> int | tuple[int, ...]:
     return values[0] if len(set(values)) == 1 else values
 
 
-def _window_repr(window: PoolWindow) -> str:
+def _window_repr(window: PoolWindow, ceil_mode: bool = False) -> str:
     text = f"kernel_size={_short(window.kernel_size)}, stride={_short(window.stride)}"
     if any(window.padding):
         text += f", padding={_short(window.padding)}"
     if any(d != 1 for d in window.dilation):
         text += f", dilation={_short(window.dilation)}"
-    return text
+    return text + (", ceil_mode=True" if ceil_mode else "")
 
 
 class _MaxPoolNd(Module):
@@ -48,18 +40,22 @@ class _MaxPoolNd(Module):
         ceil_mode: bool = False,
     ):
         super().__init__()
-        _refuse_ceil_mode(ceil_mode)
         self.window = PoolWindow.create(self.spatial_dims, kernel_size, stride, padding, dilation)
+        self.ceil_mode = bool(ceil_mode)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        if self.ceil_mode:  # the last window may hang over the end: pad it with -inf
+            self.extra = end_padding(self.window, self.window.check_input(x).shape[2:])
+            x = pad_end(x, self.extra, -np.inf)
         y, self.context = forward_ops(self).max_pool(x, self.window)
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return backward_ops(self).max_pool_backward(grad_out, self.context)
+        grad = backward_ops(self).max_pool_backward(grad_out, self.context)
+        return crop_end(grad, self.extra) if self.ceil_mode else grad
 
     def extra_repr(self) -> str:
-        return _window_repr(self.window)
+        return _window_repr(self.window, self.ceil_mode)
 
 
 class MaxPool1d(_MaxPoolNd):
@@ -100,19 +96,32 @@ class _AvgPoolNd(Module):
         count_include_pad: bool = True,
     ):
         super().__init__()
-        _refuse_ceil_mode(ceil_mode)
         self.window = PoolWindow.create(self.spatial_dims, kernel_size, stride, padding)
         self.count_include_pad = bool(count_include_pad)
+        self.ceil_mode = bool(ceil_mode)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.context = forward_ops(self).avg_pool(x, self.window, self.count_include_pad)
-        return y
+        x = self.window.check_input(x)
+        self.extra = end_padding(self.window, x.shape[2:]) if self.ceil_mode else ()
+        if not any(self.extra):
+            self.rescale = None
+            y, self.context = forward_ops(self).avg_pool(x, self.window, self.count_include_pad)
+            return y
+        # whole-window means over an end padded with 0, then torch's divisors
+        y, self.context = forward_ops(self).avg_pool(pad_end(x, self.extra, 0), self.window, True)
+        self.rescale = average_rescale(
+            self.window, x.shape[2:], self.extra, self.count_include_pad, y.dtype
+        )
+        return y * self.rescale
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return backward_ops(self).avg_pool_backward(grad_out, self.context)
+        if self.rescale is None:
+            return backward_ops(self).avg_pool_backward(grad_out, self.context)
+        grad = backward_ops(self).avg_pool_backward(grad_out * self.rescale, self.context)
+        return crop_end(grad, self.extra)
 
     def extra_repr(self) -> str:
-        text = _window_repr(self.window)
+        text = _window_repr(self.window, self.ceil_mode)
         return text if self.count_include_pad else text + ", count_include_pad=False"
 
 
@@ -134,55 +143,6 @@ class AvgPool2d(_AvgPoolNd):
 
     >>> AvgPool2d(2, stride=1, padding=1, count_include_pad=False)
     AvgPool2d(kernel_size=2, stride=1, padding=1, count_include_pad=False)
-    """
-
-    spatial_dims = 2
-
-
-class _GlobalAvgPoolNd(Module):
-    spatial_dims = 0
-
-    def __init__(self, output_size: IntOrTuple):
-        super().__init__()
-        ones = (1,) * self.spatial_dims
-        if (
-            isinstance(output_size, bool)
-            or not isinstance(output_size, (int, tuple, list))
-            or output_size not in (1, ones, list(ones))
-        ):
-            raise ValueError(
-                f"{type(self).__name__} supports only `output_size=1` (global average "
-                f"pooling). {received(output_size=output_size)}"
-            )
-        self.output_size = output_size
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        x = check_float_array("input", x, layout=LAYOUTS[self.spatial_dims])
-        self.input_shape = x.shape
-        return forward_ops(self).global_avg_pool(x)
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return backward_ops(self).global_avg_pool_backward(grad_out, self.input_shape)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
-
-
-class AdaptiveAvgPool1d(_GlobalAvgPoolNd):
-    """Mean over the length: ``(N, C, L) -> (N, C, 1)``; only ``output_size=1``.
-
-    >>> AdaptiveAvgPool1d(1)(np.array([[[1.0, 3.0]]]))
-    array([[[2.]]])
-    """
-
-    spatial_dims = 1
-
-
-class AdaptiveAvgPool2d(_GlobalAvgPoolNd):
-    """Global average pooling ``(N, C, H, W) -> (N, C, 1, 1)``; only ``output_size=1``.
-
-    >>> AdaptiveAvgPool2d((1, 1))(np.ones((2, 3, 7, 7))).shape
-    (2, 3, 1, 1)
     """
 
     spatial_dims = 2

@@ -96,9 +96,14 @@ def columns(first_shape, steps: list[Step], measure: Measure) -> list[Column]:
 
 def gap(step: Step, measure: Measure) -> Gap:
     block = "\n".join(s.one_line() for s in step.main)
+    if step.branches:  # side by side: one line per branch
+        block = "\n".join(
+            f"branch {i + 1}: " + (" + ".join(s.one_line() for s in b) or "identity")
+            for i, b in enumerate(step.branches)
+        )
     skip = " + ".join(s.one_line() for s in step.shortcut) or "identity"
     gap = Gap(step, "\n".join(step.label()), step.window, block, "")
-    if step.family == "block":
+    if step.has_skip:
         gap.arc = f"skip: {skip}"
     needs = [
         MIN_GAP,

@@ -1,20 +1,29 @@
-"""What a schematic shows: a network read from its summary as a chain of steps.
+"""What a schematic shows: a network read from the record of one forward pass.
 
 Each step turns one activation into the next: a convolution or pooling (with its window),
-a flatten, a dense layer, or a residual block. Shape-keeping layers that follow a step
-(activations, batch norm, dropout) become part of its label ("conv + BN + ReLU"), and
-repeated identical steps collapse into one with a count ("x 3").
+a flatten, a dense layer, or a block with branches. A composed module's record says which
+call fed which (:mod:`cnnlab.nn.recording`): calls in a row become steps in a row, and
+paths that leave one value and meet again at an ``ops.add`` become a residual block (the
+longer path in its box, the other on the skip arc; an empty one is the identity), or at
+an ``ops.concatenate`` a block of side-by-side branches. Shape-keeping layers that follow
+a step (activations, batch norm, dropout) become part of its label ("conv + BN + ReLU"),
+and repeated identical steps collapse into one with a count ("x 3").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..inspect.summary import summary
+import numpy as np
+
+from .._validation import check_shape
+from ..inspect.tracing import Call, Tracer, check_model, evaluating
 
 DECORATIONS = {
     "ReLU": "ReLU",
     "LeakyReLU": "leaky ReLU",
+    "ELU": "ELU",
+    "GELU": "GELU",
     "Sigmoid": "sigmoid",
     "Tanh": "tanh",
     "Softmax": "softmax",
@@ -24,6 +33,7 @@ DECORATIONS = {
     "Dropout": "dropout",
 }
 _SKIPPED = {"Identity"}
+JOIN_NAMES = {"add": "residual block", "concatenate": "branches, concatenated"}
 
 
 @dataclass
@@ -40,11 +50,17 @@ class Step:
     out_channels: int | None = None
     main: list[Step] = field(default_factory=list)  # a residual block's two paths
     shortcut: list[Step] = field(default_factory=list)
+    branches: list[list[Step]] = field(default_factory=list)  # concatenated paths
     repeat: int = 1
 
     @property
     def window(self) -> str:
         return "x".join(str(k) for k in self.kernel) if self.kernel else ""
+
+    @property
+    def has_skip(self) -> bool:
+        """A residual block: drawn with its skip connection as an arc."""
+        return self.family == "block" and not self.branches
 
     def label(self) -> list[str]:
         """The lines under the arrow: the kind of layer, its options, what follows it."""
@@ -70,54 +86,118 @@ class Step:
             self.output_shape,
             tuple(s.signature() for s in self.main),
             tuple(s.signature() for s in self.shortcut),
+            tuple(tuple(s.signature() for s in b) for b in self.branches),
         )
+
+
+@dataclass
+class Item:
+    """One leaf call (a layer, an op) or a fork of paths, before folding into steps."""
+
+    kind: str  # "Conv2d", "ops.flatten", or "fork"
+    module: object
+    input_shape: tuple[int, ...]  # without the batch axis
+    output_shape: tuple[int, ...]
+    paths: list[list[Item]] = field(default_factory=list)  # a fork's, longest first
+    join: str = ""  # the op that joins them: "add", "concatenate"
 
 
 def plan(model, input_shape: tuple[int, ...]) -> tuple[tuple[int, ...], list[Step]]:
     """The input shape (without batch) and the steps of ``model``, repeats collapsed."""
-    rows = summary(model, input_shape, strict=True).rows
-    by_name = {row.name: row for row in rows}
-    children: dict[str, list] = {}
-    for row in rows:
-        if row.name:
-            children.setdefault(row.name.rpartition(".")[0], []).append(row)
-    top = children.get("", [by_name[""]] if "" in by_name else [])
-    items = [item for row in top for item in _chain(row, children)]
-    steps = _collapse(_fold(items, children, by_name))
-    return tuple(rows[0].input_shape[1:]), steps
+    check_model(model)
+    input_shape = check_shape("input_shape", input_shape)
+    x = np.zeros((1, *input_shape), dtype=np.float32)
+    with evaluating(model), Tracer(model) as tracer:
+        model(x)
+    steps = _collapse(_fold(_items(tracer.calls[0])))
+    return tuple(input_shape), steps
 
 
-def _chain(row, children) -> list:
-    """The rows that run one after another inside ``row``: leaves and residual blocks."""
-    if row.is_leaf or row.kind == "Residual":
-        return [row]
-    return [item for child in children.get(row.name, []) for item in _chain(child, children)]
+def _items(call: Call) -> list[Item]:
+    """The calls inside ``call`` in the order data flows: leaves, ops and forks."""
+    if call.record is not None:
+        items = _read_record(call)
+        if items is not None:
+            return items
+    return [Item(type(call.module).__name__, call.module, *_shapes(call.input, call.output))]
 
 
-def _fold(items: list, children, by_name) -> list[Step]:
+def _shapes(x, y) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return tuple(np.shape(x)[1:]), tuple(np.shape(y)[1:])
+
+
+def _read_record(call: Call) -> list[Item] | None:
+    """Chains and forks of a composed call's record; None for a graph of another kind."""
+    record = call.record
+    entries = record.entries
+    shapes = dict(zip(record.inputs, record.input_shapes, strict=True))
+    shapes.update({entry.output: entry.shape for entry in entries})
+    children = iter(call.children)
+    units = []  # the items of each entry
+    for entry in entries:
+        if entry.module is not None:
+            units.append(_items(next(children)))
+        else:
+            first = next((n for n in entry.inputs if n is not None), None)
+            in_shape = shapes.get(first, ())[1:]
+            units.append([Item(f"ops.{entry.name}", None, in_shape, entry.shape[1:])])
+    producer = {entry.output: index for index, entry in enumerate(entries)}
+    used = [n for entry in entries for n in entry.inputs if n is not None]
+    items, current, index = [], record.inputs[0], 0
+    while index < len(entries):
+        entry, inputs = entries[index], _tracked(entries[index])
+        if inputs == [current] and used.count(current) == 1:
+            items += units[index]
+            current, index = entry.output, index + 1
+            continue
+        join = next((k for k in range(index, len(entries)) if len(_tracked(entries[k])) > 1), None)
+        if join is None:
+            return None
+        paths, covered = [], 0
+        for node in _tracked(entries[join]):
+            path = []
+            while node != current:
+                k = producer.get(node)
+                if k is None or k < index or len(_tracked(entries[k])) != 1:
+                    return None
+                path, node, covered = units[k] + path, _tracked(entries[k])[0], covered + 1
+            paths.append(path)
+        if covered != join - index:  # a call between fork and join on no path
+            return None
+        paths.sort(key=len, reverse=True)
+        in_shape, out_shape = shapes[current][1:], entries[join].shape[1:]
+        items.append(Item("fork", None, in_shape, out_shape, paths, entries[join].name))
+        current, index = entries[join].output, join + 1
+    return items if current == record.output else None
+
+
+def _tracked(entry) -> list[int]:
+    return [node for node in entry.inputs if node is not None]
+
+
+def _fold(items: list[Item]) -> list[Step]:
     steps: list[Step] = []
-    for row in items:
-        if row.kind in _SKIPPED:
+    for item in items:
+        if item.kind in _SKIPPED:
             continue
-        if row.kind in DECORATIONS and steps:
-            steps[-1].after.append(_decoration(row))
-            steps[-1].output_shape = tuple(row.output_shape[1:])
+        if item.kind in DECORATIONS and steps:
+            steps[-1].after.append(_decoration(item))
+            steps[-1].output_shape = item.output_shape
             continue
-        steps.append(_step(row, children, by_name))
+        steps.append(_step(item))
     return steps
 
 
-def _decoration(row) -> str:
-    if row.kind == "Dropout":
-        return f"dropout {row.module.p:g}"
-    return DECORATIONS[row.kind]
+def _decoration(item: Item) -> str:
+    if item.kind == "Dropout":
+        return f"dropout {item.module.p:g}"
+    return DECORATIONS[item.kind]
 
 
-def _step(row, children, by_name) -> Step:
-    module = row.module
-    kind = row.kind
+def _step(item: Item) -> Step:
+    module, kind = item.module, item.kind
     name = DECORATIONS.get(kind, kind)  # a layer of its own: a leading BN, an unknown kind
-    step = Step("other", name, tuple(row.input_shape[1:]), tuple(row.output_shape[1:]))
+    step = Step("other", name, item.input_shape, item.output_shape)
     if kind in ("Conv1d", "Conv2d"):
         step.family, step.name, step.kernel = "conv", "conv", module.kernel_size
         step.out_channels = module.out_channels
@@ -129,18 +209,23 @@ def _step(row, children, by_name) -> Step:
         step.family, step.kernel = "pool", window.kernel_size
         step.name = "max pool" if kind.startswith("Max") else "avg pool"
         step.details = _window_details(window.stride, window.dilation, window.kernel_size)
-    elif kind in ("AdaptiveAvgPool1d", "AdaptiveAvgPool2d"):
-        step.family, step.name = "pool", "global avg pool"
-    elif kind == "Flatten":
+    elif kind in ("AdaptiveAvgPool1d", "AdaptiveAvgPool2d") or kind == "ops.mean":
+        whole = all(n == 1 for n in item.output_shape[1:])
+        step.family, step.name = "pool", "global avg pool" if whole else "adaptive avg pool"
+    elif kind in ("Flatten", "ops.flatten"):
         step.family, step.name = "flatten", "flatten"
     elif kind == "Linear":
         step.family, step.name = "dense", "dense"
-    elif kind == "Residual":
-        step.family, step.name = "block", "residual block"
-        for path in ("main", "shortcut"):
-            path_row = by_name.get(f"{row.name}.{path}")
-            if path_row is not None:
-                setattr(step, path, _fold(_chain(path_row, children), children, by_name))
+    elif kind == "fork":
+        step.family = "block"
+        step.name = JOIN_NAMES.get(item.join, f"branches, joined by {item.join}")
+        paths = [_fold(path) for path in item.paths]
+        if item.join == "add" and len(paths) == 2:
+            step.main, step.shortcut = paths
+        else:
+            step.branches = paths
+    elif kind.startswith("ops."):
+        step.name = kind[4:]
     return step
 
 

@@ -3,7 +3,9 @@
 Activations are boxes sized by their shape, each convolution and pooling window a small
 box inside its input with lines to the unit it computes, dense layers bars joined by
 crossing lines. Under every box its shape; under every arrow the kind of layer. Residual
-blocks are boxes listing their layers, with the skip connection as an arc over them.
+blocks are boxes listing their main path's layers, with the skip connection (and what
+runs on it, such as a strided 1x1 downsample) as an arc over them; concatenated
+branches are boxes with a line per branch.
 
 Layout is done in points (1/72 inch) with every label measured first, so each label
 gets a cell of its own and no two overlap, however deep the network.
@@ -219,6 +221,8 @@ def _draw_block(axes, gap: Gap, source: Glyph, target: Glyph, left: float, row_t
     )
     draw_arrow(axes, (source.point(1, 0.5, 0.5)[0], centre), (middle - half_width, centre))
     draw_arrow(axes, (middle + half_width, centre), (target.point(0, 0.5, 0)[0], centre))
+    if not gap.arc:  # branches side by side: no skip connection
+        return
     apex = row_top + ARC_RISE
     start = (source.x + source.span_x / 2, source.top)
     end = (target.x + target.span_x / 2, target.top)

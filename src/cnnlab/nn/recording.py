@@ -1,0 +1,279 @@
+"""Composition: a forward pass is recorded call by call, and backward replays the record.
+
+A module whose class defines no ``backward`` is *composed*: its ``forward`` calls child
+modules and the array ops of :mod:`cnnlab.nn.ops`, and Python decides which calls happen
+(``if``, ``for``). While that forward runs, every call adds one :class:`Entry` to a
+:class:`Record`: which values went in, which came out, and how a gradient goes back
+through it (a child module's own ``backward``, or the op's backward written beside it).
+This is not a scalar autograd: the record holds one entry per module or op call.
+
+Every value gets a number, a *node*: the forward's inputs first, then each call's
+output. ``backward(grad_out)`` walks the entries in reverse and keeps one gradient per
+node; a value used twice receives two gradients, which are added::
+
+    forward                     nodes       backward: the record reversed
+    h = self.conv(x)            x: 0, h: 1  grad[2] = grad_out
+    y = ops.add(h, x)           y: 2        add:  grad[1] += grad[2];  grad[0] += grad[2]
+    return y                                conv: grad[0] += conv.backward(grad[1])
+                                            return grad[0]
+
+Three details make a module called twice in one forward work: arrays are known by their
+``id()`` while the forward runs (the record keeps them alive, so no ``id`` is reused);
+each entry keeps the attributes its module's forward wrote (its cache), which are put
+back just before that entry's backward; and a layer called a second time is first told
+so (``Module.prepare_second_call``), to leave the scratch buffers of its first call alone.
+
+Built-in layers define ``backward`` and are leaves: their forward is one entry.
+Under :func:`~cnnlab.grad_mode.no_grad` nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..grad_mode import is_grad_enabled
+
+if TYPE_CHECKING:
+    from .module import Module
+
+Backward = Callable[[np.ndarray], tuple]
+
+
+@dataclass(eq=False)
+class Entry:
+    """One call in a forward pass: a child module's or an op's."""
+
+    name: str  # the child's attribute name ("conv1", "0") or the op's ("add")
+    module: Module | None  # None for an op
+    inputs: tuple[int | None, ...]  # a node per input; None for a constant
+    output: int
+    shape: tuple[int, ...]  # of the output
+    backward: Backward | None = None  # an op's: gradient -> one gradient per input
+    state: dict = field(default_factory=dict)  # what the module's forward wrote
+
+
+class Record:
+    """The calls one forward pass of ``owner`` made, in order."""
+
+    def __init__(self, owner: Module, inputs: tuple):
+        self.owner = owner
+        self.entries: list[Entry] = []
+        self._nodes: dict[int, int] = {}  # id(array) -> its newest node, while forward runs
+        self._alive: list[Any] = []  # keeps those arrays, so that no id is reused
+        self.inputs = tuple(self._new_node(x) for x in inputs)
+        self.input_shapes = tuple(np.shape(x) for x in inputs)
+        self.output: int | None = None
+        self._names: dict[int, str] | None = None  # id(child) -> its attribute name
+
+    def name_of(self, child: Module) -> str:
+        """The owner's name for ``child`` ("conv1", "0"), or its class name if none."""
+        if self._names is None:
+            self._names = {id(module): name for name, module in self.owner.named_children()}
+        return self._names.get(id(child), type(child).__name__)
+
+    def _new_node(self, value) -> int:
+        node = len(self._alive)
+        self._alive.append(value)
+        self._nodes[id(value)] = node
+        return node
+
+    def node_of(self, value) -> int | None:
+        """The node of ``value``, or None for a value no recorded call made."""
+        return self._nodes.get(id(value)) if isinstance(value, np.ndarray) else None
+
+    def add(self, name: str, module, inputs: tuple, output, **extra) -> Entry:
+        nodes = tuple(self.node_of(x) for x in inputs)
+        entry = Entry(name, module, nodes, self._new_node(output), np.shape(output), **extra)
+        self.entries.append(entry)
+        return entry
+
+    def finish(self, output) -> None:
+        """Note which node the forward returned; let go of the arrays."""
+        self.output = self.node_of(output)
+        self.output_type = type(output).__name__
+        self._nodes, self._alive, self._names = {}, [], None
+
+    def check_replayable(self) -> None:
+        if self.output is None:
+            raise TypeError(
+                f"{type(self.owner).__name__}.forward() returned a value that no recorded "
+                "call made, so its backward cannot be replayed. Compute it with child "
+                "modules and cnnlab.nn.ops (ops.add(a, b), not a + b), or define backward(). "
+                f"Received: a {self.output_type} from forward()."
+            )
+
+
+# -- the stack of modules running now ---------------------------------------------------
+_local = threading.local()
+#: Callbacks ``(event, owner, entry, values)`` that inspection registers (see Tracer).
+listeners: list[Callable] = []
+
+
+@dataclass
+class _Frame:
+    owner: Module
+    record: Record | None  # None inside a leaf, or under no_grad
+
+
+def _stack() -> list[_Frame]:
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    return stack
+
+
+def is_composed(module: Module) -> bool:
+    """Whether ``module`` gets its backward from the record (its class defines none)."""
+    return getattr(type(module).backward, "replays_record", False)
+
+
+def call_module(module: Module, inputs: tuple):
+    """``module(*inputs)``: run its forward, recorded into the caller's record if any."""
+    stack = _stack()
+    parent = stack[-1] if stack else None
+    record = parent.record if parent is not None else None
+    if parent is None:
+        _local.called = set()  # the modules this whole forward pass has called
+    elif record is not None:
+        if id(module) in _local.called:
+            module.prepare_second_call()
+        _local.called.add(id(module))
+    before = dict(vars(module)) if record is not None else None
+    own = Record(module, inputs) if is_composed(module) and is_grad_enabled() else None
+    stack.append(_Frame(module, own))
+    try:
+        if record is not None:
+            _check_inputs_recorded(record, inputs)
+        output = module.forward(*inputs)
+        if own is not None:
+            own.finish(output)
+            module._record = own
+            for listener in listeners:
+                listener("record", module, own, ())
+    except (ValueError, TypeError) as error:
+        if parent is None:
+            raise
+        name = _child_name(parent.owner, module)
+        where = f"layer {name} ({module.short_repr()}) in {type(parent.owner).__name__}"
+        raise _named(error, where) from error
+    finally:
+        stack.pop()
+    if record is not None:
+        state = {
+            key: value
+            for key, value in vars(module).items()
+            if before.get(key, _ABSENT) is not value and key not in module._buffer_names
+        }
+        record.add(record.name_of(module), module, inputs, output, state=state)
+    return output
+
+
+def recorded_op(function: Callable) -> Callable:
+    """Make ``function`` an op: it returns ``(output, backward)``; the op returns ``output``.
+
+    The op's inputs are its positional arguments (a list of arrays counts as several);
+    ``backward(grad)`` returns one gradient per input, ``None`` where there is none.
+    """
+    name = function.__name__
+
+    @wraps(function)
+    def op(*args, **kwargs):
+        stack = _stack()
+        frame = stack[-1] if stack else None
+        try:
+            output, backward = function(*args, **kwargs)
+        except (ValueError, TypeError) as error:
+            if frame is None:
+                raise
+            raise _named(error, f"ops.{name} in {type(frame.owner).__name__}") from error
+        if frame is not None and frame.record is not None:
+            inputs = tuple(x for arg in args for x in (arg if isinstance(arg, list) else [arg]))
+            entry = frame.record.add(name, None, inputs, output, backward=backward)
+            for listener in listeners:
+                listener("op", frame.owner, entry, (inputs, output))
+        return output
+
+    return op
+
+
+# -- backward: the record replayed -------------------------------------------------------
+def replay(module: Module, grad_out: np.ndarray, parameters_only: bool = False):
+    """Send ``grad_out`` back through ``module``'s last recorded forward.
+
+    Returns the gradient for each input of that forward (one array for one input), or
+    nothing when ``parameters_only``: then calls that read only the forward's own inputs
+    compute just their parameter gradients (``Module.backward_parameters``).
+    """
+    record = vars(module).get("_record")
+    if record is None:
+        raise module.no_forward_error()
+    record.check_replayable()
+    roots = set(record.inputs)
+    grads = {record.output: grad_out}
+    for entry in reversed(record.entries):
+        grad = grads.pop(entry.output, None)
+        if grad is None:  # nothing used this output
+            continue
+        skip_inputs = parameters_only and all(n in roots or n is None for n in entry.inputs)
+        input_grads = _entry_backward(entry, grad, skip_inputs)  # () when skipped
+        for node, input_grad in zip(entry.inputs, input_grads, strict=False):
+            if node is not None and input_grad is not None:
+                grads[node] = input_grad if node not in grads else grads[node] + input_grad
+    if parameters_only:
+        return None
+    results = tuple(
+        grads[node] if node in grads else np.zeros(shape, dtype=grad_out.dtype)
+        for node, shape in zip(record.inputs, record.input_shapes, strict=True)
+    )
+    return results[0] if len(results) == 1 else results
+
+
+def _entry_backward(entry: Entry, grad: np.ndarray, skip_inputs: bool) -> tuple:
+    if entry.module is None:
+        return () if skip_inputs else entry.backward(grad)
+    vars(entry.module).update(entry.state)  # this call's cache, if called again since
+    if skip_inputs:
+        entry.module.backward_parameters(grad)
+        return ()
+    result = entry.module.backward(grad)
+    return result if isinstance(result, tuple) else (result,)
+
+
+# -- errors -------------------------------------------------------------------------------
+_ABSENT = object()
+
+
+def _child_name(owner: Module, child: Module) -> str:
+    for name, module in owner.named_children():
+        if module is child:
+            return name
+    return type(child).__name__
+
+
+def _named(error: Exception, where: str) -> Exception:
+    """``error`` again, its message prefixed with the call that failed."""
+    try:
+        return type(error)(f"{where}: {error}")
+    except Exception:  # an exception class with another signature
+        return ValueError(f"{where}: {error}")
+
+
+def _check_inputs_recorded(record: Record, inputs: tuple) -> None:
+    for value in inputs:
+        if isinstance(value, np.ndarray) and record.node_of(value) is None:
+            raise ValueError(
+                "Its input was not made by a recorded call, so no "
+                "gradient could reach what it was computed from. NumPy arithmetic on a "
+                "module's output (a + b, x.reshape(...)) is not recorded: use cnnlab.nn.ops "
+                f"(ops.add(a, b), ops.reshape(x, shape)). {_received_input(value)}"
+            )
+
+
+def _received_input(value: np.ndarray) -> str:
+    return f"Received: an array with shape {value.shape} and dtype {value.dtype}."
