@@ -51,7 +51,7 @@ def run_scaling_experiment(
     out: str | Path = "cnnlab-ising-scaling",
     *,
     seed: int = 0,
-    networks: int = 5,
+    networks: int = 10,
     train_size: int | None = None,
     per_temperature: int = 200,
     temperatures=SCALING_TEMPERATURES,
@@ -69,7 +69,7 @@ def run_scaling_experiment(
         (4 for the fit with ``nu`` free).
     out : folder for ``crossings.png``, ``collapse.png``, ``result.json`` and the test
         configurations of each size (``ising-L{L}.npz``).
-    networks : int, default 5
+    networks : int, default 10
         Independently trained networks (own weights and batch order, same configurations).
     train_size : int, optional
         The size the networks train on (200 configurations at each of

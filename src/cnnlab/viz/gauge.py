@@ -113,7 +113,7 @@ def gauge_filter_responses(responses, violated, weights, path: str | Path) -> Pa
         axes.set_xticks([]), axes.set_yticks([])
         axes.set_xlabel(f"{responses[k].min():+.2f} to {responses[k].max():+.2f}", fontsize=8)
         if k == 0:
-            axes.set_ylabel("response to a\nviolated pair", fontsize=8)
+            axes.set_ylabel("response to a\nviolated pair\n(green up, pink down)", fontsize=8)
     figure.suptitle(
         "CNN's first layer: 3x3 filters on the two link channels (top), and their "
         "response to two violated plaquettes (ringed; a filter whose plaquette sits "

@@ -40,14 +40,22 @@ def crossings_plot(crossings, fit_fixed, fit_free, path: str | Path, *, exact_tc
             label += f", nu = {fit.nu:.2f} ± {fit.nu_error:.2f}"
         elif fit.nu_error:
             label += ", nu not determined (T* flat)"
-        shifts.plot(line, fit(1 / line), color=colour, label=label)
-        shifts.errorbar([0], [fit.tc], [fit.tc_error], fmt="s", color=colour, capsize=3)
+        determined = fit.nu_determined or not fit.nu_error
+        shifts.plot(line, fit(1 / line), color=colour, label=label,
+                    linestyle="-" if determined else ":")  # fmt: skip
+        if determined:
+            shifts.errorbar([0], [fit.tc], [fit.tc_error], fmt="s", color=colour, capsize=3)
     shifts.axhline(
         exact_tc, color="black", linestyle="--", linewidth=1, label=f"exact Tc = {exact_tc:.5f}"
     )
     shifts.set_xlabel("1 / L")
     shifts.set_ylabel("T*(L): where P(ordered) = 1/2")
     shifts.set_xlim(-0.003, 1.1 / sizes.min())
+    # the data, the nu = 1 extrapolation and the exact value set the scale, not a wild fit
+    extrapolated = fit_fixed.tc + np.array([-1, 1]) * fit_fixed.tc_error
+    span = np.concatenate([t_star - errors, t_star + errors, [exact_tc], extrapolated])
+    margin = 0.1 * (span.max() - span.min())
+    shifts.set_ylim(span.min() - margin, span.max() + margin)
     shifts.grid(alpha=0.3)
     shifts.legend(fontsize=7)
     shifts.set_title("T*(L) = Tc + a L^(-1/nu), extrapolated to L = infinity", fontsize=10)
