@@ -23,7 +23,7 @@ from .. import __version__
 COMMANDS = {
     "demo": "offline tour on built-in data: filters a picture, trains LeNet-5, writes a report",
     "train": "train a CNN on a dataset (shapes, mnist, fashion-mnist, cifar10 or an image "
-    "folder), or run a physics experiment (ising, spectra, fringes, photonic)",
+    "folder), or run a physics experiment (ising, spectra, fringes, gauge, photonic)",
     "predict": "classify images with a model written by `cnnlab train`",
     "guess": "guess what images show with an ImageNet network (or a model from `cnnlab train`)",
     "weights": "list or download the known ImageNet weights (torchvision's files)",

@@ -13,7 +13,7 @@ from .physics import PHYSICS, run_physics
 
 HELP = (
     "train a CNN on a dataset (shapes, mnist, fashion-mnist, cifar10 or an image folder), "
-    "or run a physics experiment (ising, spectra, fringes, photonic)"
+    "or run a physics experiment (ising, spectra, fringes, gauge, photonic)"
 )
 
 
@@ -28,6 +28,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--size", type=int, default=None,
                         help="image size (28), or the lattice size for ising (32)")  # fmt: skip
+    parser.add_argument("--sizes", type=int, nargs="+", default=None,
+                        help="ising: finite-size scaling over these lattice sides")  # fmt: skip
     parser.add_argument("--task", choices=("shape", "count"), default=None,
                         help="spectra: classify line shapes (default) or count peaks")  # fmt: skip
     parser.add_argument("--out", type=Path, default=None,

@@ -7,6 +7,15 @@ updates           metropolis_sweep (checkerboard), wolff_update and swendsen_wan
                   (clusters), many chains at once
 phases            ising_cnn, estimate_tc (Carrasquilla-Melko: where P(ordered) = 1/2)
 ising_experiment  run_ising_experiment: sample, train, estimate, plot (``cnnlab train ising``)
+scaling           fit_crossings (T*(L) = Tc + a L^(-1/nu)), collapse_quality, best_collapse
+fss               block_spin_cnn, train_networks, crossing: T*(L) with a bootstrap error
+fss_experiment    run_scaling_experiment: Tc and nu by finite-size scaling
+                  (``cnnlab train ising --sizes 16 24 32 48 64``)
+gauge             ground_states, random_links, plaquettes, gauge_transform, flip_links:
+                  the Ising lattice gauge theory
+gauge_experiment  run_gauge_experiment: a periodic CNN against a dense network
+                  (``cnnlab train gauge``)
+storage           save_configurations, load_configurations: configurations as .npz
 spectra           make_spectra: Gaussian, Lorentzian and Voigt lines on noisy sloping baselines
 spectra_fit       fit_line_shapes: the least-squares baseline for the line shape
 spectra_experiment run_spectra_experiment: line shape or peak count by a Conv1d network
@@ -37,6 +46,17 @@ from .fringes import (
 from .fringes_experiment import FringesExperiment, run_fringes_experiment
 from .fringes_fourier import fourier_spacing
 from .fringes_regression import errors_by_visibility, predict_spacing, train_spacing_regressor
+from .fss import Crossing, block_spin_cnn, crossing, train_networks
+from .fss_experiment import ScalingExperiment, run_scaling_experiment
+from .gauge import (
+    flip_links,
+    gauge_transform,
+    ground_states,
+    plaquettes,
+    random_links,
+    violated_fraction,
+)
+from .gauge_experiment import GaugeExperiment, run_gauge_experiment
 from .ising import IsingSamples, binder_cumulant, sample_ising
 from .ising_experiment import IsingExperiment, run_ising_experiment
 from .phases import TcEstimate, estimate_tc, first_crossing, ising_cnn
@@ -50,6 +70,7 @@ from .photonic_regression import (
     score_edges,
     train_edge_regressor,
 )
+from .scaling import ScalingFit, best_collapse, collapse_quality, fit_crossings
 from .spectra import Spectra, gaussian, lorentzian, make_spectra, normalise, voigt, voigt_widths
 from .spectra_experiment import (
     NOISE_LEVELS,
@@ -59,4 +80,5 @@ from .spectra_experiment import (
     train_spectra_cnn,
 )
 from .spectra_fit import fit_line_shapes
+from .storage import StoredConfigurations, load_configurations, save_configurations
 from .updates import metropolis_sweep, swendsen_wang_update, wolff_update
