@@ -118,6 +118,26 @@ def test_an_error_that_ctrl_c_caused_is_reported_as_the_interruption(monkeypatch
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
 
 
+def test_ctrl_c_that_something_swallows_is_sent_again(monkeypatch, capsys):
+    from cnnlab.cli import kernels
+    from cnnlab.cli.main import RESEND_SECONDS, main
+
+    def run(args):  # as C code that clears every error would, while Python code runs in it
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            pass  # swallowed: the command goes on
+        time.sleep(5)
+        return 0
+
+    monkeypatch.setattr(kernels, "run", run)
+    started = time.monotonic()
+    assert main(["kernels"]) == 130
+    assert time.monotonic() - started < RESEND_SECONDS + 2
+    assert capsys.readouterr().err == "cnnlab: interrupted\n"
+
+
 def test_ctrl_c_that_lands_in_a_finalizer_still_stops_the_command(monkeypatch, capsys):
     from cnnlab.cli import kernels
     from cnnlab.cli.main import main

@@ -66,6 +66,16 @@ def test_elementwise_layers_keep_the_field():
     assert len(set(fields(model, (1, 8, 8)))) == 1
 
 
+def test_every_activation_of_torch_nn_keeps_the_field():
+    activations = [
+        nn.ReLU6(), nn.ELU(), nn.GELU(), nn.CELU(), nn.SELU(), nn.RReLU(rng=0), nn.LogSigmoid(),
+        nn.Mish(), nn.Softsign(), nn.Hardtanh(), nn.Hardshrink(), nn.Softshrink(),
+        nn.Tanhshrink(), nn.Threshold(0.1, 0.0),
+    ]  # fmt: skip
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), *activations)
+    assert len(set(fields(model, (1, 8, 8)))) == 1
+
+
 def test_global_pooling_sees_every_position():
     # conv3 pad1 on 8: r=3 j=1 start=0; global over 8 positions: r = 3 + 7 = 10, start 3.5
     model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten())

@@ -29,7 +29,7 @@ from cnnlab.physics.photonic_regression import (
     square_symmetries,
 )
 
-cli_physics = importlib.import_module("cnnlab.cli.physics")
+photonic_experiment = importlib.import_module("cnnlab.physics.photonic_experiment")
 SMALL = {"size": 16, "plane_waves": 25, "k_points": 8, "cache": False}
 
 
@@ -154,8 +154,10 @@ def test_experiment_writes_its_picture_and_result(tmp_path):
 
 def test_cnnlab_train_photonic_runs_the_experiment(monkeypatch, tmp_path):
     seen = []
-    monkeypatch.setattr(
-        cli_physics, "run_photonic_experiment", lambda out, **options: seen.append((out, options))
+    monkeypatch.setattr(  # where cnnlab train imports it when it runs
+        photonic_experiment,
+        "run_photonic_experiment",
+        lambda out, **options: seen.append((out, options)),
     )
     assert main(["train", "photonic", "--out", str(tmp_path), "--seed", "2"]) == 0
     assert seen == [(tmp_path, {"seed": 2})]

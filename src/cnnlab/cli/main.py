@@ -33,6 +33,7 @@ COMMANDS = {
     "filter": "apply a named kernel (see `cnnlab kernels`) or a kernel file to an image",
     "kernels": "list the kernel library with each kernel printed",
 }
+RESEND_SECONDS = 1.5  # a Ctrl-C that has not reached main() by then is sent again
 # the commands that run networks, whose layers free and allocate big arrays over and over
 KEEP_FREED_MEMORY = ("demo", "train", "predict", "guess")
 
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the first word that is not an option names the command (the top level has no
     # option that takes a value)
     command = next((arg for arg in argv if not arg.startswith("-")), None)
-    with _ctrl_c_noted() as pressed:
+    with _ctrl_c_noted() as ctrl_c:
         try:
             args = build_parser(command if command in COMMANDS else None).parse_args(argv)
             if args.command in KEEP_FREED_MEMORY:
@@ -70,14 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 keep_freed_memory()
             return args.run(args) or 0
         except KeyboardInterrupt as interrupted:  # Ctrl-C at any moment, start-up included
+            ctrl_c.handled = True
             return _interrupted(command, interrupted)
         except BrokenPipeError as error:  # e.g. `cnnlab kernels | head`: the reader left
             if isinstance(error.__context__, KeyboardInterrupt):  # Ctrl-C ended it: `| tee`
+                ctrl_c.handled = True
                 return _interrupted(command, error.__context__)
             _silence(sys.stdout)
             return 0
         except Exception as error:
-            if pressed:  # an error Ctrl-C caused: an import cut short inside NumPy's C code
+            if ctrl_c.pressed:  # an error Ctrl-C caused: an import cut short in NumPy's C code
+                ctrl_c.handled = True
                 return _interrupted(command, KeyboardInterrupt())
             from .errors import UsageError, error_message  # here: --help needs none of it
 
@@ -89,20 +93,40 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
 
 
+class _CtrlC:
+    """What :func:`_ctrl_c_noted` knows: Ctrl-C presses, and whether ``main`` has seen one."""
+
+    def __init__(self) -> None:
+        self.pressed: list[int] = []
+        self.handled = False  # set by main once a KeyboardInterrupt has reached it
+
+
 @contextmanager
-def _ctrl_c_noted() -> Iterator[list[int]]:
-    """Note each Ctrl-C in the list given to the block, and raise KeyboardInterrupt as usual.
+def _ctrl_c_noted() -> Iterator[_CtrlC]:
+    """Note each Ctrl-C for the block, and raise KeyboardInterrupt as usual.
 
     Ctrl-C inside C code can come out as another error with the KeyboardInterrupt gone:
     cut into NumPy's first import, it is an ImportError. The note tells the two apart.
     And one that lands in a finalizer (a ``__del__``, a weakref callback, as imports run)
     would be printed as "Exception ignored" and lost, the run going on: it is sent
-    again. Only where Python's own handler is in place, and for the block only.
+    again. So is one that has not reached ``main`` within ``RESEND_SECONDS``: C code that
+    clears every error (``PyDict_GetItem``, ``PyObject_HasAttr``) can swallow it while it
+    runs Python code, and the run would go on to its end. Only where Python's own handler
+    is in place, and for the block only.
     """
-    pressed: list[int] = []
+    state = _CtrlC()
+    timers: list[threading.Timer] = []
+
+    def again_unless_handled() -> None:
+        if not state.handled:
+            os.kill(os.getpid(), signal.SIGINT)
 
     def on_ctrl_c(signum, frame):
-        pressed.append(signum)
+        state.pressed.append(signum)
+        timer = threading.Timer(RESEND_SECONDS, again_unless_handled)
+        timer.daemon = True
+        timers.append(timer)
+        timer.start()
         raise KeyboardInterrupt
 
     def on_unraisable(unraisable) -> None:
@@ -118,8 +142,11 @@ def _ctrl_c_noted() -> Iterator[list[int]]:
         hook, sys.unraisablehook = sys.unraisablehook, on_unraisable
         signal.signal(signal.SIGINT, on_ctrl_c)
     try:
-        yield pressed
+        yield state
     finally:
+        state.handled = True
+        for timer in timers:
+            timer.cancel()
         if ours:
             signal.signal(signal.SIGINT, signal.default_int_handler)
             sys.unraisablehook = hook

@@ -28,8 +28,10 @@ from dataclasses import dataclass
 
 from ..functional.conv import conv_padding
 from ..nn import (
+    CELU,
     ELU,
     GELU,
+    SELU,
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
     AvgPool1d,
@@ -40,21 +42,33 @@ from ..nn import (
     Conv2d,
     Dropout,
     Flatten,
+    Hardshrink,
+    Hardtanh,
     Identity,
     LeakyReLU,
     Linear,
+    LogSigmoid,
     LogSoftmax,
     MaxPool1d,
     MaxPool2d,
+    Mish,
     Module,
     ReLU,
+    ReLU6,
+    RReLU,
     Sigmoid,
     Softmax,
+    Softshrink,
+    Softsign,
     Tanh,
+    Tanhshrink,
+    Threshold,
 )
 
 ELEMENTWISE = (
-    ReLU, LeakyReLU, ELU, GELU, Sigmoid, Tanh, Identity, Dropout, BatchNorm1d, BatchNorm2d,
+    ReLU, ReLU6, LeakyReLU, ELU, GELU, CELU, SELU, RReLU, Sigmoid, LogSigmoid, Tanh, Mish,
+    Softsign, Hardtanh, Hardshrink, Softshrink, Tanhshrink, Threshold, Identity, Dropout,
+    BatchNorm1d, BatchNorm2d,
 )  # fmt: skip
 POOLS = (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d)
 GLOBAL = (AdaptiveAvgPool1d, AdaptiveAvgPool2d, Flatten, Linear)

@@ -74,18 +74,18 @@ def load_state_into(model: Module, path: str | Path, strict: bool = True) -> Mod
     array([2., 2.], dtype=float32)
     """
     state = load_state(path)
-    expected = model.state_dict()
-    for name, value in expected.items():
-        if name.rsplit(".", 1)[-1] == BATCHES_TRACKED and name not in state:
-            state[name] = np.asarray(value)
+    expected = model.state_shapes()  # names and shapes only: no copy of the model's arrays
+    kept = [n for n in expected if n.rsplit(".", 1)[-1] == BATCHES_TRACKED and n not in state]
+    for name in kept:  # the model keeps its own counter
+        del expected[name]
     for name in list(state):
         if name.rsplit(".", 1)[-1] == BATCHES_TRACKED and name not in expected:
             del state[name]
-    problems = shape_problems({k: np.shape(v) for k, v in expected.items()}, state, strict)
+    problems = shape_problems(expected, state, strict)
     if problems:
         raise ValueError(
             f"The weights in {path} do not match {type(model).__name__}:\n  "
             + "\n  ".join(problems)
         )
-    model.load_state_dict(state, strict=strict)
+    model.load_state_dict(state, strict=strict and not kept)  # names checked above
     return model
