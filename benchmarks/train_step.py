@@ -11,9 +11,12 @@ growth is reported instead).
 
 Each network runs on cnnlab's backends in turn (``--backend``): "fast", the default one,
 and "reference", the readable maths of ``cnnlab.functional`` (no target for its ratio).
+On the fast backend the cnnlab network is ``nn.fuse``d (each ReLU + max pool as one
+layer that pools first), as a user after speed would run it; ``--no-fuse`` runs it as
+written.
 
     python benchmarks/train_step.py [--steps 60] [--batch-size 64] [--threads N]
-                                    [--backend fast|reference|both]
+                                    [--backend fast|reference|both] [--no-fuse]
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ def main() -> None:
         help="for both (default: cnnlab.get_num_threads()); 1 also holds BLAS to one thread",
     )
     parser.add_argument("--backend", choices=["fast", "reference", "both"], default="both")
+    parser.add_argument("--no-fuse", action="store_true", help="no nn.fuse on the fast backend")
     args = parser.parse_args()
     backends = ["fast", "reference"] if args.backend == "both" else [args.backend]
 
@@ -90,17 +94,24 @@ def main() -> None:
         f"{ROUNDS} rounds of at least {-(-args.steps // ROUNDS)} steps and {BLOCK_SECONDS} s each"
     )
     print(
-        f"{'network':<10} {'backend':<9} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} "
+        f"{'network':<18} {'backend':<9} {'cnnlab ms':>10} {'torch ms':>9} {'ratio':>6} "
         f"{'rounds':>11} {'steps':>9} {'cnnlab peak MB':>15} {'torch RSS growth MB':>20}"
     )
     for name, (build, shape) in NETWORKS.items():
         for backend in backends:
             with cnnlab.use_backend(backend):
-                compare(name, backend, build, shape, args.batch_size, args.steps)
+                fuse = backend == "fast" and not args.no_fuse
+                compare(name, backend, build, shape, args.batch_size, args.steps, fuse)
 
 
 def compare(
-    name: str, backend: str, build, shape: tuple[int, ...], batch_size: int, steps: int
+    name: str,
+    backend: str,
+    build,
+    shape: tuple[int, ...],
+    batch_size: int,
+    steps: int,
+    fuse: bool = False,
 ) -> None:
     """Time one network in cnnlab and in torch and print one row of the table."""
     import torch
@@ -109,6 +120,8 @@ def compare(
     model = build(rng=0)
     x = rng.standard_normal((batch_size, *shape)).astype(np.float32)
     y = rng.integers(0, 10, batch_size)
+    net = torch_copy(model)  # from the model as written
+    model = nn.fuse(model) if fuse else model
     loss_fn = nn.CrossEntropyLoss()
     optimizer = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 
@@ -118,7 +131,6 @@ def compare(
         model.backward_parameters(loss_fn.backward())  # like torch: x needs no gradient
         optimizer.step()
 
-    net = torch_copy(model)
     torch_optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     torch_loss = torch.nn.CrossEntropyLoss()
@@ -142,7 +154,8 @@ def compare(
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     print(
-        f"{name:<10} {backend:<9} {ours:>10.2f} {theirs:>9.2f} {ours / theirs:>6.2f} "
+        f"{name + (' (fused)' if fuse else ''):<18} {backend:<9} {ours:>10.2f} {theirs:>9.2f} "
+        f"{ours / theirs:>6.2f} "
         f"{min(ratios):>5.2f}-{max(ratios):<5.2f} {counts[0]:>4}/{counts[1]:<4} "
         f"{peak:>15.1f} {torch_growth:>20.1f}"
     )
