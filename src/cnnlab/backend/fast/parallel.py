@@ -23,6 +23,7 @@ thread count (which follows ``OMP_NUM_THREADS`` and ``OPENBLAS_NUM_THREADS``).
 
 from __future__ import annotations
 
+import _signal  # signal's C functions: signal.signal() wraps them in enum lookups
 import contextvars
 import os
 import signal
@@ -48,6 +49,7 @@ T = TypeVar("T")
 MIN_PART_WORK = 3_000_000  # multiply-adds: below this a job runs on the calling thread
 # (3 million split LeNet-5's convolutions: its training step 3 to 10% faster than with 10)
 ELEMENT_WORK = 20  # an element read or written by a copy-like job, in multiply-adds
+SIGINT = int(signal.SIGINT)
 SUM_SEGMENTS = 8  # a sum over the batch adds up in this many fixed runs, then together
 
 _state = threading.local()  # .worker: True inside a part
@@ -145,23 +147,25 @@ def _ctrl_c_held_back() -> Iterator[None]:
     noting that: a worker never waited for, or one waited for twice, which waits for good.
     Inside the block Ctrl-C is only noted; once the workers are all idle again, the
     handler that was in place runs. (Python runs signal handlers in the main thread
-    only, so other threads need nothing held back.) Swapping the handler costs about
-    11 microseconds a job here, against the 20 to 35 a hand-off to the workers takes.
+    only, so other threads need nothing held back.) The handler is swapped with the
+    ``_signal`` module's functions: ``signal.signal`` and ``getsignal`` turn each handler
+    into an enum member (for a function, by raising and catching a ValueError), which
+    tripled the cost of a swap.
     """
     handler = None
     if threading.current_thread() is threading.main_thread():
-        handler = signal.getsignal(signal.SIGINT)
+        handler = _signal.getsignal(SIGINT)
     if not callable(handler):  # not the main thread; or SIG_DFL / SIG_IGN / not Python's
         yield
         return
     caught = []
-    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    _signal.signal(SIGINT, lambda signum, frame: caught.append(frame))
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, handler)
+        _signal.signal(SIGINT, handler)
         if caught:
-            handler(signal.SIGINT, caught[0])
+            handler(SIGINT, caught[0])
 
 
 def segment_length(chunks: int) -> int:
