@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..grad_mode import is_grad_enabled
+from .parameter import Parameter
 
 if TYPE_CHECKING:
     from .module import Module
@@ -144,8 +145,9 @@ def call_module(module: Module, inputs: tuple):
         if id(module) in _local.called:
             module.prepare_second_call()
         _local.called.add(id(module))
-    before = dict(vars(module)) if record is not None else None
-    own = Record(module, inputs) if is_composed(module) and is_grad_enabled() else None
+    grad_enabled = is_grad_enabled()
+    before = dict(vars(module)) if record is not None or not grad_enabled else None
+    own = Record(module, inputs) if is_composed(module) and grad_enabled else None
     stack.append(_Frame(module, own))
     try:
         if record is not None:
@@ -171,7 +173,25 @@ def call_module(module: Module, inputs: tuple):
             if before.get(key, _ABSENT) is not value and key not in module._buffer_names
         }
         record.add(record.name_of(module), module, inputs, output, state=state)
+    elif not grad_enabled:
+        _let_go_of_caches(module, before)
     return output
+
+
+def _let_go_of_caches(module: Module, before: dict) -> None:
+    """Under ``no_grad()`` a layer keeps nothing for backward: what its forward cached goes.
+
+    What the forward wrote (arrays, contexts) is set back to None, so an inference pass
+    holds each activation only while the next layer reads it; buffers, parameters,
+    sub-modules and plain settings (numbers, strings) stay. A backward after it then
+    finds no forward to differentiate, as the layers' own checks say.
+    """
+    for key, value in list(vars(module).items()):
+        if before.get(key, _ABSENT) is value or value is None or key in module._buffer_names:
+            continue
+        if isinstance(value, (Parameter, bool, int, float, str)) or hasattr(value, "forward"):
+            continue
+        setattr(module, key, None)
 
 
 def recorded_op(function: Callable) -> Callable:
