@@ -8,31 +8,13 @@ whatever the input size.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .._validation import check_float_array, received
+from ..functional.adaptive_pooling import adaptive_weights
 from ..functional.avg_pooling import global_avg_pool, global_avg_pool_backward
 from ..functional.pooling import LAYOUTS
 from .module import Module
-
-
-def adaptive_weights(size: int, out: int, dtype) -> np.ndarray:
-    """``(out, size)`` matrix averaging PyTorch's adaptive windows along one axis.
-
-    Window ``i`` covers ``floor(i * size / out)`` up to ``ceil((i + 1) * size / out)``
-    (exclusive); windows may overlap when ``size`` is not a multiple of ``out``.
-
-    >>> adaptive_weights(5, 2, np.float64)
-    array([[0.33333333, 0.33333333, 0.33333333, 0.        , 0.        ],
-           [0.        , 0.        , 0.33333333, 0.33333333, 0.33333333]])
-    """
-    weights = np.zeros((out, size), dtype=dtype)
-    for i in range(out):
-        start, end = (i * size) // out, math.ceil((i + 1) * size / out)
-        weights[i, start:end] = 1.0 / (end - start)
-    return weights
 
 
 def _check_output_size(name: str, value, dims: int) -> tuple[int | None, ...]:
