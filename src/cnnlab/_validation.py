@@ -230,14 +230,18 @@ def check_probability(name: str, value: Any, *, include_one: bool = True) -> flo
     ...
     ValueError: `p` must be a probability in [0, 1). Received: p=1.0.
     """
-    interval = "[0, 1]" if include_one else "[0, 1)"
-    message = f"`{name}` must be a probability in {interval}. {received(**{name: value})}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(message)
-    value = float(value)
-    if not (0.0 <= value <= 1.0) or (value == 1.0 and not include_one):
-        raise ValueError(message)
-    return value
+        raise TypeError(_probability_message(name, value, include_one))
+    probability = float(value)
+    if not (0.0 <= probability <= 1.0) or (probability == 1.0 and not include_one):
+        raise ValueError(_probability_message(name, value, include_one))
+    return probability
+
+
+def _probability_message(name: str, value: Any, include_one: bool) -> str:
+    """Built only on failure: losses check their options on every call."""
+    interval = "[0, 1]" if include_one else "[0, 1)"
+    return f"`{name}` must be a probability in {interval}. {received(**{name: value})}"
 
 
 def check_finite_loss_input(name: str, value: np.ndarray) -> None:
