@@ -67,41 +67,10 @@ def conv2d(
     padding_mode: str = "zeros",
     workspace: Workspace | None = None,
 ) -> tuple[np.ndarray, ConvContext]:
-    """2-D convolution of ``(N, C, H, W)``, as ``torch.nn.functional.conv2d``.
+    """As :func:`cnnlab.functional.conv2d`, whose docstring has the maths and arguments.
 
-    Parameters
-    ----------
-    x : ndarray, shape (N, C_in, H, W)
-    weight : ndarray, shape (C_out, C_in / groups, KH, KW)
-    bias : ndarray, shape (C_out,), optional
-    stride, dilation : int or (int, int)
-    padding : int, (int, int), 'same' or 'valid'
-    groups : int
-        Splits input and output channels into ``groups`` independent convolutions.
-    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
-        As ``torch.nn.Conv2d``; ``'circular'`` makes the image periodic (a lattice).
-    workspace : Workspace, optional
-        Scratch buffers to reuse between calls (a layer keeps one). The next call with
-        the same workspace overwrites what this call's context refers to.
-
-    Returns
-    -------
-    y : ndarray, shape (N, C_out, H_out, W_out)
-    ctx : ConvContext
-        For :func:`conv_backward`.
-
-    Examples
-    --------
-    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
-    >>> y, ctx = conv2d(x, np.ones((1, 1, 2, 2)))  # sums of the 2x2 windows
-    >>> y
-    array([[[[ 8., 12.],
-             [20., 24.]]]])
-    >>> grad_x, grad_w, grad_b = conv_backward(np.ones_like(y), ctx)
-    >>> grad_x[0, 0]  # how many windows cover each pixel
-    array([[1., 2., 1.],
-           [2., 4., 2.],
-           [1., 2., 1.]])
+    ``workspace`` holds scratch buffers reused between calls (a layer keeps one); the next
+    call with the same workspace overwrites what this call's context refers to.
     """
     return _conv(x, weight, bias, 2, stride, padding, dilation, groups, padding_mode, workspace)
 
@@ -117,15 +86,7 @@ def conv1d(
     padding_mode: str = "zeros",
     workspace: Workspace | None = None,
 ) -> tuple[np.ndarray, ConvContext]:
-    """1-D convolution of ``(N, C, L)``, as ``torch.nn.functional.conv1d``.
-
-    Arguments as :func:`conv2d` with one spatial axis; ``weight`` is ``(C_out, C_in /
-    groups, K)``. Returns the output ``(N, C_out, L_out)`` and the backward context.
-
-    >>> y, _ = conv1d(np.array([[[1.0, 2.0, 3.0, 4.0]]]), np.array([[[1.0, -1.0]]]))
-    >>> y  # differences x[i] - x[i + 1]
-    array([[[-1., -1., -1.]]])
-    """
+    """As :func:`cnnlab.functional.conv1d`; ``workspace`` as for :func:`conv2d`."""
     return _conv(x, weight, bias, 1, stride, padding, dilation, groups, padding_mode, workspace)
 
 

@@ -18,24 +18,7 @@ FEATURES_PER_CHUNK = 16  # threads split a product into parts of at least this m
 
 
 def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
-    """Apply a dense layer: ``y = x @ weight.T + bias``.
-
-    Parameters
-    ----------
-    x : ndarray, shape (*, in_features)
-    weight : ndarray, shape (out_features, in_features)
-    bias : ndarray, shape (out_features,), optional
-
-    Returns
-    -------
-    ndarray, shape (*, out_features)
-
-    Examples
-    --------
-    >>> x = np.array([[1.0, 2.0]])
-    >>> linear(x, np.array([[1.0, 1.0], [0.0, -1.0]]), np.array([0.5, 0.0]))
-    array([[ 3.5, -2. ]])
-    """
+    """As :func:`cnnlab.functional.linear`, with the product split by output features."""
     x = np.asarray(x)
     in_features = weight.shape[1]
     if x.ndim == 0 or x.shape[-1] != in_features:
@@ -59,23 +42,7 @@ def linear_backward(
     has_bias: bool = True,
     input_grad: bool = True,
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
-    """Gradients of :func:`linear` with respect to its input, weight and bias.
-
-    ``grad_x = grad_out @ W``, ``grad_W = grad_out.T @ x``, ``grad_b = sum(grad_out)``
-    over every axis but the last.
-
-    Returns
-    -------
-    grad_x : ndarray, shape of ``x``, or None when ``input_grad`` is false
-    grad_weight : ndarray, shape (out_features, in_features)
-    grad_bias : ndarray, shape (out_features,), or None when ``has_bias`` is false
-
-    Examples
-    --------
-    >>> x, w = np.array([[1.0, 2.0]]), np.array([[3.0, 4.0]])
-    >>> linear_backward(np.array([[1.0]]), x, w)
-    (array([[3., 4.]]), array([[1., 2.]]), array([1.]))
-    """
+    """As :func:`cnnlab.functional.linear_backward`, each product split between threads."""
     out_features, in_features = weight.shape
     grad_2d = grad_out.reshape(-1, out_features)  # (batch, out_features)
     x_2d = x.reshape(-1, in_features)

@@ -37,27 +37,8 @@ def batch_norm_train(
     bias: np.ndarray | None = None,
     eps: float = 1e-5,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Normalise each channel with the batch's own statistics, then scale and shift.
-
-    ``xhat = (x - mean) / sqrt(var + eps)`` and ``y = weight * xhat + bias``, with the
-    mean and the biased variance taken over every axis but axis 1.
-
-    Parameters
-    ----------
-    x : ndarray, shape (N, C, *)
-    weight, bias : ndarray, shape (C,), optional
-    eps : float
-
-    Returns
-    -------
-    y, xhat : ndarray, shape of ``x``
-    invstd, mean, var : ndarray, shape (C,); ``invstd = 1 / sqrt(var + eps)``
-
-    Examples
-    --------
-    >>> y, xhat, invstd, mean, var = batch_norm_train(np.array([[1.0], [3.0]]), eps=0.0)
-    >>> y.ravel(), mean, var
-    (array([-1.,  1.]), array([2.]), array([1.]))
+    """As :func:`cnnlab.functional.batch_norm_train`; the per-channel sums without
+    temporaries (``_channel_sum``, ``_channel_dot``).
     """
     count = x.dtype.type(x.size // x.shape[1])
     mean = _channel_sum(x) / count
@@ -76,23 +57,8 @@ def batch_norm_train(
 def batch_norm_train_backward(
     grad_out: np.ndarray, xhat: np.ndarray, invstd: np.ndarray, weight: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Gradients of :func:`batch_norm_train` with respect to ``x``, ``weight`` and ``bias``.
-
-    The batch mean and variance depend on ``x``, which gives the compact form, with
-    ``g = grad_out * weight`` and ``M`` values per channel::
-
-        grad_x = invstd / M * (M * g - sum(g) - xhat * sum(g * xhat))
-
-    Returns
-    -------
-    grad_x : ndarray, shape of ``xhat``
-    grad_weight, grad_bias : ndarray, shape (C,): ``sum(grad_out * xhat)``, ``sum(grad_out)``
-
-    Examples
-    --------
-    >>> y, xhat, invstd, _, _ = batch_norm_train(np.array([[1.0], [3.0]]), eps=0.0)
-    >>> batch_norm_train_backward(np.array([[1.0], [1.0]]), xhat, invstd)
-    (array([[0.], [0.]]), array([0.]), array([2.]))
+    """As :func:`cnnlab.functional.batch_norm_train_backward`, the two terms through the
+    batch statistics folded per channel.
     """
     ndim = xhat.ndim
     grad_bias = _channel_sum(grad_out)
@@ -158,17 +124,7 @@ def batch_norm_eval_backward(
     weight: np.ndarray | None = None,
     eps: float = 1e-5,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Gradients of :func:`batch_norm_eval`: the statistics are constants here.
-
-    ``grad_x = grad_out * weight * invstd``, ``grad_weight = sum(grad_out * xhat)``,
-    ``grad_bias = sum(grad_out)``.
-
-    Examples
-    --------
-    >>> batch_norm_eval_backward(np.ones((2, 1)), np.array([[1.0], [3.0]]), np.array([2.0]),
-    ...                          np.array([1.0]), eps=0.0)
-    (array([[1.], [1.]]), array([0.]), array([2.]))
-    """
+    """As :func:`cnnlab.functional.batch_norm_eval_backward`."""
     ndim = x.ndim
     invstd = 1.0 / np.sqrt(np.asarray(running_var, dtype=x.dtype) + x.dtype.type(eps))
     xhat = (x - _per_channel(np.asarray(running_mean, dtype=x.dtype), ndim)) * _per_channel(
