@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -74,6 +75,14 @@ def test_one_thread_runs_in_the_caller(threads):
     threads(1)
     names = parallel.parallel_for(lambda *_: threading.current_thread().name, 8)
     assert names == [threading.current_thread().name]
+
+
+def test_a_blas_loaded_after_the_first_lookup_is_held_to_one_thread_too(monkeypatch):
+    monkeypatch.setattr(parallel, "_blas", [])  # as found before an import brought a BLAS
+    monkeypatch.setattr(parallel, "_blas_imports", len(sys.modules) - 1)
+    assert blas_threads()  # NumPy's BLAS, at least
+    with parallel.single_threaded_blas():
+        assert blas_threads() == [1] * len(blas_threads())
 
 
 def test_a_small_job_runs_here_with_blas_on_one_thread(threads, monkeypatch):

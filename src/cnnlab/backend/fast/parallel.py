@@ -27,6 +27,7 @@ import _signal  # signal's C functions: signal.signal() wraps them in enum looku
 import contextvars
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,8 +59,10 @@ _busy = threading.Lock()  # held while the workers run a job (or are being repla
 _num_threads: int | None = None
 _workers: list[Worker] = []  # get_num_threads() - 1 of them once started
 _blas: list | None = None  # threadpoolctl's controllers of the loaded BLAS libraries
+_blas_imports = -1  # len(sys.modules) when they were found: an import may load another
 _blas_depth = 0  # nested single_threaded_blas() sections
-_blas_saved: list[int] = []
+_blas_held: list = []  # the libraries the outermost section holds to one thread
+_blas_saved: list[int] = []  # and their thread counts before it
 
 
 def get_num_threads() -> int:
@@ -188,8 +191,9 @@ def single_threaded_blas() -> Iterator[None]:
     global _blas_depth
     with _lock:
         if _blas_depth == 0:
-            _blas_saved[:] = [library.num_threads for library in _blas_libraries()]
-            for library in _blas_libraries():
+            _blas_held[:] = _blas_libraries()
+            _blas_saved[:] = [library.num_threads for library in _blas_held]
+            for library in _blas_held:
                 library.set_num_threads(1)
         _blas_depth += 1
     try:
@@ -198,7 +202,7 @@ def single_threaded_blas() -> Iterator[None]:
         with _lock:
             _blas_depth -= 1
             if _blas_depth == 0:
-                for library, count in zip(_blas_libraries(), _blas_saved, strict=True):
+                for library, count in zip(_blas_held, _blas_saved, strict=True):
                     library.set_num_threads(count)
 
 
@@ -246,11 +250,14 @@ if hasattr(os, "register_at_fork"):
 
 
 def _blas_libraries() -> list:
-    global _blas
-    if _blas is None:
+    """The loaded BLAS libraries, looked up again after imports (SciPy or torch may bring
+    their own), but not inside a single_threaded_blas() section."""
+    global _blas, _blas_imports
+    if _blas is None or (_blas_depth == 0 and len(sys.modules) != _blas_imports):
         from threadpoolctl import ThreadpoolController
 
         _blas = ThreadpoolController().select(user_api="blas").lib_controllers
+        _blas_imports = len(sys.modules)
     return _blas
 
 
