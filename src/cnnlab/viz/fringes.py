@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import FuncFormatter, NullLocator
 
-from .._validation import check_array, check_mapping, check_same_shape, received
+from ._arguments import captioned_pictures, curves_over
 from ._figure import new_figure, save_figure
 
 
@@ -63,20 +63,8 @@ def spacing_errors(
     >>> spacing_errors(rng.random((2, 8, 8)), ["a", "b"], v, errors, path).exists()
     True
     """
-    pictures = check_array("images", images, ndim=(3, 4), allow_complex=False)
-    pictures = pictures.reshape(len(pictures), *pictures.shape[-2:])
-    if len(captions) != len(pictures):
-        raise ValueError(
-            f"`captions` must hold one title per image ({len(pictures)}). "
-            + received(captions=captions)
-        )
-    visibility = check_array("visibility", visibility, ndim=1, allow_complex=False)
-    errors = {
-        name: check_array(f"errors[{name!r}]", values, ndim=1, allow_complex=False)
-        for name, values in check_mapping("errors", errors).items()
-    }
-    for name, values in errors.items():
-        check_same_shape("visibility", visibility, f"errors[{name!r}]", values)
+    pictures = captioned_pictures("images", images, captions, "image")
+    visibility, errors = curves_over("visibility", visibility, errors)
     edges = np.asarray(edges, dtype=np.float64)
 
     rows = -(-len(pictures) // columns) if len(pictures) else 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from .._validation import check_array, check_mapping, check_same_shape, received
+from ._arguments import captioned_pictures, curves_over
 from ._figure import new_figure, save_figure
 
 
@@ -79,20 +79,8 @@ def band_gap_figure(
     ...                 {"CNN": rng.random(40) / 100}, path).exists()
     True
     """
-    pictures = check_array("cells", cells, ndim=(3, 4), allow_complex=False)
-    pictures = pictures.reshape(len(pictures), *pictures.shape[-2:])
-    if len(captions) != len(pictures):
-        raise ValueError(
-            f"`captions` must hold one title per cell ({len(pictures)}). "
-            + received(captions=captions)
-        )
-    fill = check_array("fill", fill, ndim=1, allow_complex=False)
-    errors = {
-        name: check_array(f"errors[{name!r}]", values, ndim=1, allow_complex=False)
-        for name, values in check_mapping("errors", errors).items()
-    }
-    for name, values in errors.items():
-        check_same_shape("fill", fill, f"errors[{name!r}]", values)
+    pictures = captioned_pictures("cells", cells, captions, "cell")
+    fill, errors = curves_over("fill", fill, errors)
 
     rows = -(-len(pictures) // columns) if len(pictures) else 0
     panels = len(diagrams) + 1
