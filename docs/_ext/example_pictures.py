@@ -33,6 +33,7 @@ def with_title(text: str, stem: str) -> str:
     first, newline, rest = tail.partition("\n")
     if not found or rest.startswith(("===", "---")):
         return text
+    first = first.rstrip(".")
     return f"{head}{label}{first}\n{'=' * len(first)}{newline}{rest}"
 
 

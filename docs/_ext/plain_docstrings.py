@@ -18,6 +18,7 @@ import inspect
 import re
 
 from sphinx.application import Sphinx
+from sphinx.util.docstrings import prepare_docstring
 
 SHAPE_STAR = re.compile(r"(?<=[(\s,])\*(?=[,)])")
 
@@ -45,7 +46,8 @@ def process(app: Sphinx, what: str, name: str, obj: object, options, lines: list
     if what == "module":
         literal_module_docstring(lines)
     elif what in ("data", "attribute") and not inspect.isclass(obj) and not callable(obj):
-        if getattr(obj, "__doc__", None) is getattr(type(obj), "__doc__", None):
+        # a `#:` comment in the source would differ from the type's docstring
+        if lines == prepare_docstring(getattr(obj, "__doc__", None) or ""):
             lines.clear()
     else:
         escape_shape_stars(lines)

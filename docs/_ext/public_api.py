@@ -78,10 +78,11 @@ def _directive(value: object) -> str:
 
 def _autodoc(name: str, value: object) -> str:
     directive = _directive(value)
+    short = len(repr(value)) <= 200  # a kernel's 3x3 weights, Tc; not a table of 1000 classes
     options = {
         "autoclass": "   :members:\n",
         "autoexception": "   :members:\n",
-        "autodata": "   :no-value:\n",
+        "autodata": "" if short else "   :no-value:\n",
     }.get(directive, "")
     return f".. {directive}:: {name}\n{options}\n"
 
