@@ -30,7 +30,8 @@ def literal_module_docstring(lines: list[str]) -> None:
     while body and not body[0].strip():
         body.pop(0)
     if body:
-        lines[1:] = ["", "::", ""] + [f"    {line}" if line else "" for line in body]
+        indented = [f"    {line}" if line else "" for line in body]
+        lines[1:] = ["", ".. rst-class:: module-docstring", "", "::", "", *indented]
 
 
 def escape_shape_stars(lines: list[str]) -> None:
