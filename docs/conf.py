@@ -48,6 +48,7 @@ nb_execution_timeout = 300  # seconds per cell, as tests/test_notebooks.py
 nb_execution_in_temp = True  # run in an empty folder: nothing is written into docs/
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
+nb_merge_streams = True  # one box for what a cell prints, not one per write
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
 # Jupyter draws figures inline unless MPLBACKEND says otherwise (CI sets Agg); the
