@@ -49,7 +49,7 @@ nb_execution_in_temp = True  # run in an empty folder: nothing is written into d
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True  # one box for what a cell prints, not one per write
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "deflist"]
 myst_heading_anchors = 3
 # Jupyter draws figures inline unless MPLBACKEND says otherwise (CI sets Agg); the
 # notebook kernels inherit this process's environment.

@@ -190,7 +190,7 @@ def write_pages(folder: Path) -> None:
         "``cnnlab.nn.Conv2d``, ``cnnlab.signal.convolve``.\n\n"
         f"- :doc:`{ROOT}`: {_summary_line(modules[ROOT])}\n"
     )
-    index += "".join(f"  - :doc:`{name}`: {_summary_line(modules[name])}\n" for name in top)
+    index += "".join(f"- :doc:`{name}`: {_summary_line(modules[name])}\n" for name in top)
     index += f"\n.. toctree::\n   :hidden:\n\n   {ROOT}\n"
     pages["index.rst"] = index
     _write_changed(folder, pages)
