@@ -18,6 +18,7 @@ from sphinx_gallery.gen_rst import scale_image
 
 PICTURE = re.compile(r"\bdocs/([\w-]+\.png)\b")
 MARK = ".. example pictures\n"
+UNDERLINE = re.compile(r"([=\-~^\"'`#*+])\1{2,}")
 
 
 def pictures_named(example: Path) -> list[str]:
@@ -27,14 +28,27 @@ def pictures_named(example: Path) -> list[str]:
 
 
 def with_title(text: str, stem: str) -> str:
-    """The docstring's first line, underlined: the page's title."""
+    """The docstring's first line, underlined: the page's title (unless it has one)."""
     label = f".. _sphx_glr_gallery_{stem}.py:\n\n"
     head, found, tail = text.partition(label)
     first, newline, rest = tail.partition("\n")
-    if not found or rest.startswith(("===", "---")):
+    if not found or UNDERLINE.fullmatch(rest.partition("\n")[0].strip()):
         return text
     first = first.rstrip(".")
     return f"{head}{label}{first}\n{'=' * len(first)}{newline}{rest}"
+
+
+def with_pictures(text: str, stem: str, names: list[str]) -> str:
+    """The pictures before the download links, where a run example's figures go."""
+    anchor = f".. _sphx_glr_download_gallery_{stem}.py:"
+    head, found, tail = text.partition(anchor)
+    if not names or not found or MARK in text:
+        return text
+    figures = "".join(
+        f".. figure:: /{name}\n   :alt: {name}\n\n   ``docs/{name}``, as the example saved it.\n\n"
+        for name in names
+    )
+    return f"{head}{MARK}\n{figures}{found}{tail}"
 
 
 def add_pictures(app: Sphinx) -> None:
@@ -44,25 +58,17 @@ def add_pictures(app: Sphinx) -> None:
     gallery = source / conf["gallery_dirs"]
     for example in sorted(examples.glob("*.py")):
         page = gallery / f"{example.stem}.rst"
+        if not page.is_file():
+            continue
         names = [name for name in pictures_named(example) if (source / name).is_file()]
-        if not page.is_file() or not names:
-            continue
         text = page.read_text()
-        if MARK in text:
+        new = with_pictures(with_title(text, example.stem), example.stem, names)
+        if new == text:
             continue
-        text = with_title(text, example.stem)
-        figures = "".join(
-            f".. figure:: /{name}\n   :alt: {name}\n\n   ``docs/{name}``, as the example "
-            "saved it.\n\n"
-            for name in names
-        )
-        anchor = f".. _sphx_glr_download_gallery_{example.stem}.py:"
-        head, found, tail = text.partition(anchor)
-        if not found:
-            continue
-        page.write_text(f"{head}{MARK}\n{figures}{found}{tail}")
-        thumbnail = gallery / "images" / "thumb" / f"sphx_glr_{example.stem}_thumb.png"
-        scale_image(str(source / names[0]), str(thumbnail), *conf["thumbnail_size"])
+        page.write_text(new)
+        if names:
+            thumbnail = gallery / "images" / "thumb" / f"sphx_glr_{example.stem}_thumb.png"
+            scale_image(str(source / names[0]), str(thumbnail), *conf["thumbnail_size"])
 
 
 def setup(app: Sphinx) -> dict:
