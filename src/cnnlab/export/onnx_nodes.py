@@ -1,0 +1,241 @@
+"""One function per ONNX operator: the cnnlab layer or op that computes the same.
+
+Each converter reads one node (its attributes as a dict, its constant inputs through
+the builder of :mod:`cnnlab.export.onnx_import`) and adds a layer call or an op call.
+ONNX's conventions are turned into torch's on the way: a convolution's ``pads`` are all
+the begins, then all the ends; ``Gemm`` may hold its weight transposed; a batch norm's
+``momentum`` weighs the old running mean (torch's the new batch's); ``AveragePool``
+counts the padding only when told (torch by default).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..nn import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    BatchNorm1d,
+    BatchNorm2d,
+    Conv1d,
+    Conv2d,
+    Dropout,
+    Hardtanh,
+    LeakyReLU,
+    Linear,
+    MaxPool1d,
+    MaxPool2d,
+    Parameter,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
+from .onnx_pad import ConstantPad1d, ConstantPad2d
+
+
+def _explicit_pads(b, node, a: dict, kernel, strides, dilations) -> tuple[list, list]:
+    """The padding before and after each spatial axis, from ``pads`` or ``auto_pad``."""
+    dims = len(kernel)
+    auto_pad = a.get("auto_pad", "NOTSET")
+    if auto_pad == "VALID":
+        return [0] * dims, [0] * dims
+    if auto_pad == "NOTSET":
+        pads = list(a.get("pads", [0] * 2 * dims))
+        return pads[:dims], pads[dims:]
+    sizes = b.shape(node.input[0])[2:]
+    if auto_pad not in ("SAME_UPPER", "SAME_LOWER") or not sizes or None in sizes:
+        raise b.unsupported(node, f"auto_pad={auto_pad!r} on an input of unknown size")
+    begins, ends = [], []
+    for n, k, s, d in zip(sizes, kernel, strides, dilations, strict=True):
+        total = max((math.ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0)
+        small, large = total // 2, total - total // 2
+        begins.append(small if auto_pad == "SAME_UPPER" else large)
+        ends.append(large if auto_pad == "SAME_UPPER" else small)
+    return begins, ends
+
+
+def _pad_layer(begins, ends, value: float = 0.0):
+    """A padding layer with torch's order of amounts (last axis first)."""
+    flat = [p for pair in reversed(list(zip(begins, ends, strict=True))) for p in pair]
+    return (ConstantPad1d if len(begins) == 1 else ConstantPad2d)(flat, value)
+
+
+def _set(layer, weight: np.ndarray, bias: np.ndarray | None):
+    layer.weight = Parameter(weight)
+    layer.bias = None if bias is None else Parameter(bias)
+    return layer
+
+
+def conv(b, node, a):
+    weight, bias = b.constant(node, 1), b.constant(node, 2, optional=True)
+    dims = weight.ndim - 2
+    if dims not in (1, 2):
+        raise b.unsupported(node, f"a {dims}-D convolution (cnnlab has Conv1d and Conv2d)")
+    strides, dilations = a.get("strides", [1] * dims), a.get("dilations", [1] * dims)
+    begins, ends = _explicit_pads(b, node, a, weight.shape[2:], strides, dilations)
+    group = a.get("group", 1)
+    layer = (Conv1d if dims == 1 else Conv2d)(
+        weight.shape[1] * group, weight.shape[0], weight.shape[2:], strides,
+        begins if begins == ends else 0, dilations, group, bias=bias is not None, rng=0,
+        dtype=weight.dtype,
+    )  # fmt: skip
+    padded = b.add_layer(node, _pad_layer(begins, ends), suffix="pad") if begins != ends else ""
+    b.add_layer(node, _set(layer, weight, bias), reads=padded)
+
+
+def _pool(b, node, a, pool_1d, pool_2d, fill: float, **options):
+    kernel = a["kernel_shape"]
+    dims = len(kernel)
+    if dims not in (1, 2):
+        raise b.unsupported(node, f"a {dims}-D pooling")
+    strides = a.get("strides", [1] * dims)
+    dilations = a.get("dilations", [1] * dims)
+    begins, ends = _explicit_pads(b, node, a, kernel, strides, dilations)
+    fits = begins == ends and all(2 * p <= k for p, k in zip(begins, kernel, strict=True))
+    padded = ""
+    if not fits:
+        if fill == 0 and not options.get("count_include_pad", True):
+            raise b.unsupported(node, "uneven padding left out of the averages")
+        padded = b.add_layer(node, _pad_layer(begins, ends, fill), suffix="pad")
+    padding = begins if fits else 0
+    if any(d != 1 for d in dilations):
+        options["dilation"] = dilations
+    pool = (pool_1d if dims == 1 else pool_2d)(
+        kernel, strides, padding, ceil_mode=bool(a.get("ceil_mode", 0)), **options
+    )
+    b.add_layer(node, pool, reads=padded)
+
+
+def max_pool(b, node, a):
+    if len(node.output) > 1 and node.output[1]:
+        raise b.unsupported(node, "the Indices output of MaxPool")
+    _pool(b, node, a, MaxPool1d, MaxPool2d, -np.inf)
+
+
+def average_pool(b, node, a):
+    if any(d != 1 for d in a.get("dilations", [])):
+        raise b.unsupported(node, "a dilated average pooling")
+    include = bool(a.get("count_include_pad", 0))  # ONNX's default is torch's False
+    _pool(b, node, a, AvgPool1d, AvgPool2d, 0.0, count_include_pad=include)
+
+
+def global_average_pool(b, node, a):
+    rank = b.rank(node.input[0])
+    b.add_layer(node, AdaptiveAvgPool1d(1) if rank == 3 else AdaptiveAvgPool2d(1))
+
+
+def batch_normalization(b, node, a):
+    if a.get("training_mode", 0) or any(node.output[1:]):
+        raise b.unsupported(node, "a batch norm in training mode")
+    scale, bias, mean, var = (b.constant(node, i) for i in (1, 2, 3, 4))
+    layer = (BatchNorm1d if b.rank(node.input[0]) in (2, 3) else BatchNorm2d)(
+        scale.size, eps=a.get("epsilon", 1e-5), momentum=round(1 - a.get("momentum", 0.9), 7),
+        dtype=scale.dtype,
+    )  # fmt: skip
+    _set(layer, scale, bias)
+    layer.running_mean, layer.running_var = mean.copy(), var.copy()
+    b.add_layer(node, layer)
+
+
+def clip(b, node, a):
+    if b.opset < 11:
+        low, high = a.get("min"), a.get("max")
+    else:
+        low, high = (b.constant(node, i, optional=True) for i in (1, 2))
+        low, high = (None if v is None else float(v) for v in (low, high))
+    if (low, high) == (0.0, 6.0):
+        layer = ReLU6()
+    elif low == 0.0 and high is None:
+        layer = ReLU()
+    else:
+        layer = Hardtanh(-np.inf if low is None else low, np.inf if high is None else high)
+    b.add_layer(node, layer)
+
+
+def softmax(b, node, a):
+    axis = a.get("axis", -1 if b.opset >= 13 else 1)
+    rank = b.rank(node.input[0])
+    if b.opset < 13 and axis % rank != rank - 1:  # then ONNX's softmax runs over axes >= axis
+        raise b.unsupported(node, f"a softmax over the axes from {axis} on, at opset {b.opset}")
+    b.add_layer(node, Softmax(dim=axis))
+
+
+def gemm(b, node, a):
+    if a.get("transA", 0):
+        raise b.unsupported(node, "a transposed input (transA=1)")
+    weight = b.constant(node, 1)
+    weight = weight if a.get("transB", 0) else weight.T
+    bias = b.constant(node, 2, optional=True)
+    alpha, beta = a.get("alpha", 1.0), a.get("beta", 1.0)
+    if alpha != 1.0:
+        weight = weight * np.asarray(alpha, dtype=weight.dtype)
+    if bias is not None:
+        bias = np.broadcast_to(bias * np.asarray(beta, dtype=bias.dtype), weight.shape[:1])
+    layer = Linear(weight.shape[1], weight.shape[0], bias=bias is not None, rng=0)
+    b.add_layer(node, _set(layer, np.ascontiguousarray(weight), bias))
+
+
+def matmul(b, node, a):
+    weight = b.constant(node, 1)
+    if weight.ndim != 2:
+        raise b.unsupported(node, "a MatMul whose second operand is not a constant matrix")
+    layer = Linear(weight.shape[0], weight.shape[1], bias=False, rng=0)
+    b.add_layer(node, _set(layer, np.ascontiguousarray(weight.T), None))
+
+
+def add(b, node, a):
+    linear, constant = b.bias_for(node)  # MatMul then Add of a vector: one Linear
+    if linear is not None:
+        linear.bias = Parameter(constant.reshape(linear.out_features).copy())
+        b.alias(node.output[0], node.input[0 if b.is_value(node.input[0]) else 1])
+        return
+    b.add_op(node, "add")
+
+
+def dropout(b, node, a):
+    if any(node.output[1:]):
+        raise b.unsupported(node, "the mask output of Dropout")
+    ratio = a.get("ratio", 0.5) if b.opset < 12 else b.constant(node, 1, optional=True)
+    b.add_layer(node, Dropout(0.5 if ratio is None else float(ratio), rng=0))
+
+
+def reduce_mean(b, node, a):
+    axes = a.get("axes") if b.opset < 18 else b.constant(node, 1, optional=True)
+    if axes is None:
+        axes = range(b.rank(node.input[0]))
+    b.add_op(node, "mean", axis=tuple(int(i) for i in axes), keepdims=bool(a.get("keepdims", 1)))
+
+
+def reshape(b, node, a):
+    shape = tuple(int(n) for n in b.constant(node, 1))
+    b.add_op(node, "reshape", shape=shape, allowzero=bool(a.get("allowzero", 0)))
+
+
+CONVERTERS = {
+    "Add": add,
+    "AveragePool": average_pool,
+    "BatchNormalization": batch_normalization,
+    "Clip": clip,
+    "Concat": lambda b, node, a: b.add_op(node, "concatenate", axis=a["axis"]),
+    "Conv": conv,
+    "Dropout": dropout,
+    "Flatten": lambda b, node, a: b.add_op(node, "flatten", axis=a.get("axis", 1)),
+    "Gemm": gemm,
+    "GlobalAveragePool": global_average_pool,
+    "Identity": lambda b, node, a: b.alias(node.output[0], node.input[0]),
+    "LeakyRelu": lambda b, node, a: b.add_layer(node, LeakyReLU(a.get("alpha", 0.01))),
+    "MatMul": matmul,
+    "MaxPool": max_pool,
+    "ReduceMean": reduce_mean,
+    "Relu": lambda b, node, a: b.add_layer(node, ReLU()),
+    "Reshape": reshape,
+    "Sigmoid": lambda b, node, a: b.add_layer(node, Sigmoid()),
+    "Softmax": softmax,
+    "Tanh": lambda b, node, a: b.add_layer(node, Tanh()),
+}
