@@ -1,0 +1,10 @@
+"""Moving a model to other engines: the graph of a forward pass, PyTorch code, ONNX.
+
+trace_graph   a model's forward pass as a graph of layer and op calls (``graph``)
+to_torch      a standalone PyTorch file (``model.py``) and its ``model.safetensors``
+onnx          ``to_onnx`` and ``load_onnx``: ONNX files out and in (needs ``onnx``)
+"""
+
+from .graph import Block, Graph, Node, trace_graph
+
+__all__ = ["Block", "Graph", "Node", "trace_graph"]
