@@ -1,12 +1,16 @@
-"""Moving a model to other engines: ONNX files out and in (needs ``onnx``).
+"""Moving a model to other engines: the graph of a forward pass, PyTorch code, ONNX.
 
-load_onnx   a cnnlab network built from an ONNX file of a CNN
-to_onnx     an ONNX file of a cnnlab network (opset 17, a dynamic batch axis)
+trace_graph   a model's forward pass as a graph of layer and op calls (``graph``)
+to_torch      a standalone PyTorch file (``model.py``) and its ``model.safetensors``
+to_onnx       an ONNX file of a cnnlab network (opset 17, open batch axis; needs ``onnx``)
+load_onnx     a cnnlab network built from an ONNX file of a CNN (needs ``onnx``)
 """
 
 from .._lazy import lazy_names
+from .graph import Block, Graph, Node, trace_graph
 
+# name -> the module that defines it, imported on first use
 NAMES = {"load_onnx": "onnx_import", "to_onnx": "onnx"}
 
-__all__ = sorted(NAMES)
+__all__ = ["Block", "Graph", "Node", "trace_graph", *sorted(NAMES)]
 __getattr__, __dir__ = lazy_names(__name__, NAMES)
