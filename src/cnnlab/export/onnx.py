@@ -90,8 +90,8 @@ def to_onnx(
     import onnx
 
     proto = onnx_model(model, input_shape, opset)
-    onnx.checker.check_model(proto, full_check=True)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     onnx.save(proto, str(path))
+    onnx.checker.check_model(str(path), full_check=True)  # from the file: no second copy
     return path

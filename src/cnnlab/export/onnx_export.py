@@ -27,7 +27,6 @@ from .._validation import received
 from ..functional.adaptive_pooling import adaptive_weights
 from ..functional.padding import conv_padding
 from .graph import Graph, Node
-from .onnx_pad import ConstantPad1d, ConstantPad2d
 
 INPUT, OUTPUT, BATCH = "input", "output", "batch"
 
@@ -153,6 +152,10 @@ def _clip(w: _Writer, node: Node, low: float, high: float) -> None:
     w.add(node, "Clip", w.inputs(node) + bounds)
 
 
+def _leaky_relu(w: _Writer, node: Node, slope: float) -> None:
+    w.add(node, "LeakyRelu", w.inputs(node), alpha=slope)
+
+
 def _dropout(w: _Writer, node: Node, layer) -> None:
     w.add(node, "Dropout", w.inputs(node) + [w.constant(f"{node.name}.ratio", np.float32(layer.p))])
 
@@ -179,11 +182,11 @@ LAYERS = {
     "ReLU": lambda w, node, layer: w.add(node, "Relu", w.inputs(node)),
     "ReLU6": lambda w, node, layer: _clip(w, node, 0.0, 6.0),
     "Hardtanh": lambda w, node, layer: _clip(w, node, layer.min_val, layer.max_val),
-    "LeakyReLU": lambda w, node, l: w.add(node, "LeakyRelu", w.inputs(node), alpha=l.negative_slope),
+    "LeakyReLU": lambda w, node, layer: _leaky_relu(w, node, layer.negative_slope),
     "Sigmoid": lambda w, node, layer: w.add(node, "Sigmoid", w.inputs(node)),
     "Tanh": lambda w, node, layer: w.add(node, "Tanh", w.inputs(node)),
     "Softmax": lambda w, node, layer: w.add(node, "Softmax", w.inputs(node), axis=layer.dim),
-    "LogSoftmax": lambda w, node, l: w.add(node, "LogSoftmax", w.inputs(node), axis=l.dim),
+    "LogSoftmax": lambda w, node, layer: w.add(node, "LogSoftmax", w.inputs(node), axis=layer.dim),
     "Flatten": lambda w, node, layer: _flatten(w, node, layer.start_dim, layer.end_dim),
     "Identity": lambda w, node, layer: w.add(node, "Identity", w.inputs(node)),
     "Dropout": _dropout,
@@ -239,6 +242,7 @@ OPS = {
     "add": _binary("Add"),
     "subtract": _binary("Sub"),
     "multiply": _binary("Mul"),
+    "matmul": _binary("MatMul"),
     "concatenate": lambda w, node: w.add(
         node, "Concat", w.inputs(node), axis=node.arguments.get("axis", 1)
     ),

@@ -14,6 +14,7 @@ exporter wrote: torch's ``/layer1/layer1.0/conv1/Conv`` (or the weight
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -89,13 +90,35 @@ def build_model(proto, source: str = "the model") -> OnnxModel:
         (entry.version for entry in proto.opset_import if entry.domain in ("", "ai.onnx")), 1
     )
     try:
-        inferred = onnx.shape_inference.infer_shapes(proto).graph
+        inferred = onnx.shape_inference.infer_shapes(_without_data(proto)).graph
     except Exception:  # shapes only help (ranks, auto_pad): go on without them
         inferred = graph
     builder = _Builder(graph, inferred, opset)
     for node in graph.node:
         builder.convert(node)
     return builder.finish(source)
+
+
+def _without_data(proto):
+    """A copy of ``proto`` whose large initializers keep their shapes but not their numbers.
+
+    Shape inference needs only the shapes of weights (and the values of small constants,
+    such as a Reshape's shape): on VGG-16 with its 528 MB of weights it took 9 s, on
+    this copy milliseconds.
+    """
+    from onnx import TensorProto, helper
+
+    def light(tensor):
+        if math.prod(tensor.dims) <= 1024:
+            return tensor
+        return TensorProto(name=tensor.name, data_type=tensor.data_type, dims=tensor.dims)
+
+    graph = proto.graph
+    copy = helper.make_graph(
+        graph.node, graph.name, graph.input, graph.output,
+        [light(t) for t in graph.initializer], value_info=graph.value_info,
+    )  # fmt: skip
+    return helper.make_model(copy, opset_imports=proto.opset_import, ir_version=proto.ir_version)
 
 
 def check_operators(graph, source: str) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..nn import Module, ops
+from .onnx_ops import matmul
 
 
 @dataclass
@@ -26,7 +27,7 @@ class Step:
     output: str  # the ONNX name of the value it makes
     inputs: tuple[str, ...]  # ONNX names of the values it reads (graph values or constants)
     layer: str = ""  # the model's attribute name of the layer it calls
-    op: str = ""  # or the op: "add", "concatenate", "flatten", "reshape", "mean"
+    op: str = ""  # or the op: "add", "concatenate", "flatten", "reshape", "mean", ...
     options: dict = field(default_factory=dict)  # the op's other arguments ({"axis": 1})
 
 
@@ -50,6 +51,7 @@ OPS = {
     "concatenate": lambda args, axis: ops.concatenate(list(args), axis=axis),
     "flatten": lambda args, axis: _flatten(args[0], axis),
     "reshape": lambda args, shape, allowzero: _reshape(args[0], shape, allowzero),
+    "matmul": lambda args: matmul(*args),
     "mean": lambda args, axis, keepdims: ops.mean(args[0], axis, keepdims=keepdims),
 }
 

@@ -27,6 +27,7 @@ from ..nn import (
     Hardtanh,
     LeakyReLU,
     Linear,
+    LogSoftmax,
     MaxPool1d,
     MaxPool2d,
     Parameter,
@@ -37,6 +38,18 @@ from ..nn import (
     Tanh,
 )
 from .onnx_pad import ConstantPad1d, ConstantPad2d
+
+
+class _FromFile(np.random.Generator):
+    """A generator that draws nothing: the layers built here get their weights from the
+    file, so their constructors' random initial weights (100 M numbers for VGG-16's first
+    dense layer) are left as uninitialised memory, to be replaced at once."""
+
+    def uniform(self, low=0.0, high=1.0, size=None):
+        return np.empty(size, dtype=np.float32)
+
+
+FROM_FILE = _FromFile(np.random.PCG64(0))
 
 
 def _explicit_pads(b, node, a: dict, kernel, strides, dilations) -> tuple[list, list]:
@@ -82,7 +95,7 @@ def conv(b, node, a):
     group = a.get("group", 1)
     layer = (Conv1d if dims == 1 else Conv2d)(
         weight.shape[1] * group, weight.shape[0], weight.shape[2:], strides,
-        begins if begins == ends else 0, dilations, group, bias=bias is not None, rng=0,
+        begins if begins == ends else 0, dilations, group, bias=bias is not None, rng=FROM_FILE,
         dtype=weight.dtype,
     )  # fmt: skip
     padded = b.add_layer(node, _pad_layer(begins, ends), suffix="pad") if begins != ends else ""
@@ -158,12 +171,12 @@ def clip(b, node, a):
     b.add_layer(node, layer)
 
 
-def softmax(b, node, a):
+def softmax(b, node, a, layer=Softmax):
     axis = a.get("axis", -1 if b.opset >= 13 else 1)
     rank = b.rank(node.input[0])
     if b.opset < 13 and axis % rank != rank - 1:  # then ONNX's softmax runs over axes >= axis
         raise b.unsupported(node, f"a softmax over the axes from {axis} on, at opset {b.opset}")
-    b.add_layer(node, Softmax(dim=axis))
+    b.add_layer(node, layer(dim=axis))
 
 
 def gemm(b, node, a):
@@ -177,15 +190,18 @@ def gemm(b, node, a):
         weight = weight * np.asarray(alpha, dtype=weight.dtype)
     if bias is not None:
         bias = np.broadcast_to(bias * np.asarray(beta, dtype=bias.dtype), weight.shape[:1])
-    layer = Linear(weight.shape[1], weight.shape[0], bias=bias is not None, rng=0)
+    layer = Linear(weight.shape[1], weight.shape[0], bias=bias is not None, rng=FROM_FILE)
     b.add_layer(node, _set(layer, np.ascontiguousarray(weight), bias))
 
 
 def matmul(b, node, a):
-    weight = b.constant(node, 1)
-    if weight.ndim != 2:
-        raise b.unsupported(node, "a MatMul whose second operand is not a constant matrix")
-    layer = Linear(weight.shape[0], weight.shape[1], bias=False, rng=0)
+    """``x @ W`` with a constant matrix ``W`` is a Linear layer; any other product an op."""
+    linear = b.is_value(node.input[0]) and not b.is_value(node.input[1])
+    weight = b.constant(node, 1) if linear else None
+    if weight is None or weight.ndim != 2:
+        b.add_op(node, "matmul")
+        return
+    layer = Linear(weight.shape[0], weight.shape[1], bias=False, rng=FROM_FILE)
     b.add_layer(node, _set(layer, np.ascontiguousarray(weight.T), None))
 
 
@@ -203,6 +219,25 @@ def dropout(b, node, a):
         raise b.unsupported(node, "the mask output of Dropout")
     ratio = a.get("ratio", 0.5) if b.opset < 12 else b.constant(node, 1, optional=True)
     b.add_layer(node, Dropout(0.5 if ratio is None else float(ratio), rng=0))
+
+
+def pad(b, node, a):
+    mode = a.get("mode", "constant")
+    mode = mode.decode() if isinstance(mode, bytes) else mode
+    pads = [int(p) for p in b.constant(node, 1)]
+    axes = b.constant(node, 3, optional=True)
+    if axes is not None:  # opset 18: the pads of these axes only
+        rank = b.rank(node.input[0])
+        full = [0] * 2 * rank
+        for i, axis in enumerate(int(x) % rank for x in axes):
+            full[axis], full[rank + axis] = pads[i], pads[len(axes) + i]
+        pads = full
+    rank = len(pads) // 2
+    if mode != "constant" or any(pads[:2] + pads[rank : rank + 2]) or rank not in (3, 4):
+        raise b.unsupported(node, f"a {mode} padding of {pads} (cnnlab pads H and W with a value)")
+    value = b.constant(node, 2, optional=True)
+    begins, ends = pads[2:rank], pads[rank + 2 :]
+    b.add_layer(node, _pad_layer(begins, ends, 0.0 if value is None else float(value)))
 
 
 def reduce_mean(b, node, a):
@@ -230,10 +265,12 @@ CONVERTERS = {
     "GlobalAveragePool": global_average_pool,
     "Identity": lambda b, node, a: b.alias(node.output[0], node.input[0]),
     "LeakyRelu": lambda b, node, a: b.add_layer(node, LeakyReLU(a.get("alpha", 0.01))),
+    "LogSoftmax": lambda b, node, a: softmax(b, node, a, LogSoftmax),
     "MatMul": matmul,
     "MaxPool": max_pool,
     "ReduceMean": reduce_mean,
     "Relu": lambda b, node, a: b.add_layer(node, ReLU()),
+    "Pad": pad,
     "Reshape": reshape,
     "Sigmoid": lambda b, node, a: b.add_layer(node, Sigmoid()),
     "Softmax": softmax,
