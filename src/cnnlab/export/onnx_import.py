@@ -240,9 +240,13 @@ class _Builder:
 
     # -- the walk -----------------------------------------------------------------------
     def convert(self, node) -> None:
+        import onnx
         from onnx import helper, numpy_helper
 
         attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        for a in node.attribute:  # stored as float32: 1e-5 is read back as 9.99999974e-06
+            if a.type == onnx.AttributeProto.FLOAT:
+                attributes[a.name] = float(str(np.float32(a.f)))
         if node.op_type == "Constant":
             ((name, value),) = attributes.items()
             value = numpy_helper.to_array(value) if name == "value" else np.asarray(value)
