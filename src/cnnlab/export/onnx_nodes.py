@@ -80,8 +80,11 @@ def _pad_layer(begins, ends, value: float = 0.0):
 
 
 def _set(layer, weight: np.ndarray, bias: np.ndarray | None):
-    layer.weight = Parameter(weight)
-    layer.bias = None if bias is None else Parameter(bias)
+    """The file's weight and bias in ``layer``, built with parameters of their shapes
+    (whose gradients are kept: making them again costs seconds for VGG-16)."""
+    layer.weight.data = np.ascontiguousarray(weight, dtype=layer.weight.dtype)
+    if bias is not None:
+        layer.bias.data = np.ascontiguousarray(bias, dtype=layer.bias.dtype)
     return layer
 
 
@@ -190,18 +193,22 @@ def gemm(b, node, a):
         weight = weight * np.asarray(alpha, dtype=weight.dtype)
     if bias is not None:
         bias = np.broadcast_to(bias * np.asarray(beta, dtype=bias.dtype), weight.shape[:1])
-    layer = Linear(weight.shape[1], weight.shape[0], bias=bias is not None, rng=FROM_FILE)
+    layer = Linear(
+        weight.shape[1], weight.shape[0], bias is not None, rng=FROM_FILE, dtype=weight.dtype
+    )
     b.add_layer(node, _set(layer, np.ascontiguousarray(weight), bias))
 
 
 def matmul(b, node, a):
-    """``x @ W`` with a constant matrix ``W`` is a Linear layer; any other product an op."""
+    """``x @ W`` of features ``x`` (N, in) and a constant matrix ``W`` is a Linear layer;
+    any other product an op (a product of feature maps with a pooling matrix, say)."""
     linear = b.is_value(node.input[0]) and not b.is_value(node.input[1])
+    linear = linear and b.rank(node.input[0]) <= 3
     weight = b.constant(node, 1) if linear else None
     if weight is None or weight.ndim != 2:
         b.add_op(node, "matmul")
         return
-    layer = Linear(weight.shape[0], weight.shape[1], bias=False, rng=FROM_FILE)
+    layer = Linear(weight.shape[0], weight.shape[1], False, rng=FROM_FILE, dtype=weight.dtype)
     b.add_layer(node, _set(layer, np.ascontiguousarray(weight.T), None))
 
 
