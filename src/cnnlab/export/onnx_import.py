@@ -9,7 +9,8 @@ the layers' parameters and buffers, in their own dtype (float32 stays float32).
 A file that uses any other operator is refused before anything is built, with the list
 of every operator it uses that cnnlab lacks. Layers are named after the scope the
 exporter wrote: torch's ``/layer1/layer1.0/conv1/Conv`` (or the weight
-``layer1.0.conv1.weight``) becomes the attribute ``layer1_0_conv1``.
+``layer1.0.conv1.weight``) becomes the attribute ``layer1_0_conv1``; a bare number, as a
+``Sequential``'s ``/0/Conv``, is prefixed with the layer's kind: ``conv2d_0``.
 """
 
 from __future__ import annotations
@@ -212,7 +213,7 @@ class _Builder:
     def add_layer(self, node, layer: Module, reads: str = "", suffix: str = "") -> str:
         """Call ``layer`` on the node's first input (or on ``reads``); return the output's
         name: the node's, or a name of its own for a ``suffix`` layer (a padding)."""
-        name = self._layer_name(node, suffix)
+        name = self._layer_name(node, type(layer).__name__.lower(), suffix)
         self.layers[name] = layer
         output = f"{node.output[0]}:{suffix}" if suffix else node.output[0]
         self.steps.append(Step(output, (reads or self.resolve(node.input[0]),), layer=name))
@@ -257,7 +258,7 @@ class _Builder:
     def _inputs(self, node) -> tuple[str, ...]:
         return tuple(self.resolve(n) for n in node.input if n)
 
-    def _layer_name(self, node, suffix: str) -> str:
+    def _layer_name(self, node, kind: str, suffix: str) -> str:
         weights = [n for n in node.input[1:2] if n in self.constants and "::" not in n]
         if weights and weights[0].endswith(".weight"):
             base = weights[0][: -len(".weight")]
@@ -266,7 +267,7 @@ class _Builder:
             base = scope[-2] if len(scope) >= 2 else (scope[0] if scope else "")
         base = re.sub(r"\W", "_", base).strip("_")
         if not base or base[0].isdigit() or hasattr(OnnxModel, base):
-            base = f"{node.op_type.lower()}_{base}".rstrip("_")
+            base = f"{kind}_{base}".rstrip("_")
         name = f"{base}_{suffix}" if suffix else base
         count = 1
         while name in self.layers or hasattr(OnnxModel, name):

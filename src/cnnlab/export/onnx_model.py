@@ -48,11 +48,14 @@ def _reshape(x: np.ndarray, shape: tuple[int, ...], allowzero: bool) -> np.ndarr
 
 OPS = {
     "add": lambda args: ops.add(*args),
+    "subtract": lambda args: ops.subtract(*args),
+    "multiply": lambda args: ops.multiply(*args),
     "concatenate": lambda args, axis: ops.concatenate(list(args), axis=axis),
     "flatten": lambda args, axis: _flatten(args[0], axis),
     "reshape": lambda args, shape, allowzero: _reshape(args[0], shape, allowzero),
     "matmul": lambda args: matmul(*args),
     "mean": lambda args, axis, keepdims: ops.mean(args[0], axis, keepdims=keepdims),
+    "sum": lambda args, axis, keepdims: ops.sum(args[0], axis, keepdims=keepdims),
 }
 
 

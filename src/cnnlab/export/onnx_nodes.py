@@ -247,11 +247,20 @@ def pad(b, node, a):
     b.add_layer(node, _pad_layer(begins, ends, 0.0 if value is None else float(value)))
 
 
-def reduce_mean(b, node, a):
-    axes = a.get("axes") if b.opset < 18 else b.constant(node, 1, optional=True)
-    if axes is None:
-        axes = range(b.rank(node.input[0]))
-    b.add_op(node, "mean", axis=tuple(int(i) for i in axes), keepdims=bool(a.get("keepdims", 1)))
+def _reduce(op: str, axes_become_input: int):
+    """ReduceMean or ReduceSum: ``axes`` an attribute before ``axes_become_input``."""
+
+    def convert(b, node, a):
+        if b.opset < axes_become_input:
+            axes = a.get("axes")
+        else:
+            axes = b.constant(node, 1, optional=True)
+        if axes is None or len(axes) == 0:
+            axes = range(b.rank(node.input[0]))
+        keepdims = bool(a.get("keepdims", 1))
+        b.add_op(node, op, axis=tuple(int(i) for i in axes), keepdims=keepdims)
+
+    return convert
 
 
 def reshape(b, node, a):
@@ -275,11 +284,14 @@ CONVERTERS = {
     "LogSoftmax": lambda b, node, a: softmax(b, node, a, LogSoftmax),
     "MatMul": matmul,
     "MaxPool": max_pool,
-    "ReduceMean": reduce_mean,
+    "Mul": lambda b, node, a: b.add_op(node, "multiply"),
+    "ReduceMean": _reduce("mean", axes_become_input=18),
+    "ReduceSum": _reduce("sum", axes_become_input=13),
     "Relu": lambda b, node, a: b.add_layer(node, ReLU()),
     "Pad": pad,
     "Reshape": reshape,
     "Sigmoid": lambda b, node, a: b.add_layer(node, Sigmoid()),
     "Softmax": softmax,
+    "Sub": lambda b, node, a: b.add_op(node, "subtract"),
     "Tanh": lambda b, node, a: b.add_layer(node, Tanh()),
 }
