@@ -199,9 +199,10 @@ class _Builder:
         return value
 
     def unsupported(self, node, what: str) -> ValueError:
+        which = f"Node {node.name!r} ({node.op_type})" if node.name else f"A {node.op_type} node"
         return ValueError(
-            f"Node {node.name!r} ({node.op_type}) has {what}, which cnnlab cannot build. "
-            f"{received(node=node.name or node.op_type)}"
+            f"{which} has {what}, which cnnlab cannot build. "
+            f"{received(inputs=list(node.input), outputs=list(node.output))}"
         )
 
     def alias(self, name: str, same_as: str) -> None:
@@ -210,10 +211,11 @@ class _Builder:
         else:
             self.aliases[name] = same_as
 
-    def add_layer(self, node, layer: Module, reads: str = "", suffix: str = "") -> str:
+    def add_layer(self, node, layer: Module, reads: str = "", before: Module | None = None) -> str:
         """Call ``layer`` on the node's first input (or on ``reads``); return the output's
-        name: the node's, or a name of its own for a ``suffix`` layer (a padding)."""
-        name = self._layer_name(node, type(layer).__name__.lower(), suffix)
+        name: the node's, or, for the padding ``before`` a layer, a name of its own."""
+        suffix = "pad" if before is not None else ""
+        name = self._layer_name(node, type(before or layer).__name__.lower(), suffix)
         self.layers[name] = layer
         output = f"{node.output[0]}:{suffix}" if suffix else node.output[0]
         self.steps.append(Step(output, (reads or self.resolve(node.input[0]),), layer=name))
@@ -245,9 +247,11 @@ class _Builder:
         from onnx import helper, numpy_helper
 
         attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-        for a in node.attribute:  # stored as float32: 1e-5 is read back as 9.99999974e-06
-            if a.type == onnx.AttributeProto.FLOAT:
+        for a in node.attribute:
+            if a.type == onnx.AttributeProto.FLOAT:  # float32: 1e-5 reads as 9.99999974e-06
                 attributes[a.name] = float(str(np.float32(a.f)))
+            elif a.type == onnx.AttributeProto.STRING:
+                attributes[a.name] = a.s.decode()
         if node.op_type == "Constant":
             ((name, value),) = attributes.items()
             value = numpy_helper.to_array(value) if name == "value" else np.asarray(value)

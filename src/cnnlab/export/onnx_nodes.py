@@ -101,7 +101,7 @@ def conv(b, node, a):
         begins if begins == ends else 0, dilations, group, bias=bias is not None, rng=FROM_FILE,
         dtype=weight.dtype,
     )  # fmt: skip
-    padded = b.add_layer(node, _pad_layer(begins, ends), suffix="pad") if begins != ends else ""
+    padded = b.add_layer(node, _pad_layer(begins, ends), before=layer) if begins != ends else ""
     b.add_layer(node, _set(layer, weight, bias), reads=padded)
 
 
@@ -114,17 +114,14 @@ def _pool(b, node, a, pool_1d, pool_2d, fill: float, **options):
     dilations = a.get("dilations", [1] * dims)
     begins, ends = _explicit_pads(b, node, a, kernel, strides, dilations)
     fits = begins == ends and all(2 * p <= k for p, k in zip(begins, kernel, strict=True))
-    padded = ""
-    if not fits:
-        if fill == 0 and not options.get("count_include_pad", True):
-            raise b.unsupported(node, "uneven padding left out of the averages")
-        padded = b.add_layer(node, _pad_layer(begins, ends, fill), suffix="pad")
-    padding = begins if fits else 0
+    if not fits and fill == 0 and not options.get("count_include_pad", True):
+        raise b.unsupported(node, "uneven padding left out of the averages")
     if any(d != 1 for d in dilations):
         options["dilation"] = dilations
     pool = (pool_1d if dims == 1 else pool_2d)(
-        kernel, strides, padding, ceil_mode=bool(a.get("ceil_mode", 0)), **options
+        kernel, strides, begins if fits else 0, ceil_mode=bool(a.get("ceil_mode", 0)), **options
     )
+    padded = "" if fits else b.add_layer(node, _pad_layer(begins, ends, fill), before=pool)
     b.add_layer(node, pool, reads=padded)
 
 
@@ -230,7 +227,6 @@ def dropout(b, node, a):
 
 def pad(b, node, a):
     mode = a.get("mode", "constant")
-    mode = mode.decode() if isinstance(mode, bytes) else mode
     pads = [int(p) for p in b.constant(node, 1)]
     axes = b.constant(node, 3, optional=True)
     if axes is not None:  # opset 18: the pads of these axes only
