@@ -270,14 +270,17 @@ class _Builder:
             scope = [part for part in node.name.split("/") if part]
             base = scope[-2] if len(scope) >= 2 else (scope[0] if scope else "")
         base = re.sub(r"\W", "_", base).strip("_")
-        if not base or base[0].isdigit() or hasattr(OnnxModel, base):
+        if not base or base[0].isdigit() or self._taken(base):
             base = f"{kind}_{base}".rstrip("_")
-        name = f"{base}_{suffix}" if suffix else base
-        count = 1
-        while name in self.layers or hasattr(OnnxModel, name):
+        name, count = "_".join(filter(None, (base, suffix))), 1
+        while self._taken(name):
             count += 1
-            name = f"{base}_{suffix}_{count}" if suffix else f"{base}_{count}"
+            name = "_".join(filter(None, (base, suffix, str(count))))
         return name
+
+    def _taken(self, name: str) -> bool:
+        """Whether ``name`` is a layer's already, or an attribute of every OnnxModel."""
+        return name in self.layers or name in OnnxModel.OWN_ATTRIBUTES or hasattr(OnnxModel, name)
 
     def finish(self, source: str) -> OnnxModel:
         shape = _shape(self.input)[1:]
@@ -285,6 +288,7 @@ class _Builder:
         output = self.resolve(self.output)
         read = {name for step in self.steps for name in step.inputs}
         constants = {name: v for name, v in self.constants.items() if name in read}
-        model = OnnxModel(self.layers, self.steps, self.input.name, output, constants, input_shape)
-        model.source = source
+        model = OnnxModel(
+            self.layers, self.steps, self.input.name, output, constants, input_shape, source
+        )
         return model.eval()

@@ -74,7 +74,13 @@ class OnnxModel(Module):
     input_shape : tuple of int or None
         One example's shape from the graph's input, without the batch axis (None when
         the file leaves a spatial axis open).
+    source : str
+        Where the graph came from (the file's path).
     """
+
+    OWN_ATTRIBUTES = (
+        "training", "steps", "input_name", "output_name", "constants", "input_shape", "source",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -84,6 +90,7 @@ class OnnxModel(Module):
         output_name: str,
         constants: dict[str, np.ndarray],
         input_shape: tuple[int, ...] | None,
+        source: str = "",
     ):
         super().__init__()
         for name, layer in layers.items():
@@ -92,6 +99,7 @@ class OnnxModel(Module):
         self.input_name, self.output_name = input_name, output_name
         self.constants = dict(constants)
         self.input_shape = input_shape
+        self.source = source
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         values = {self.input_name: x}
