@@ -1,12 +1,11 @@
 """``to_onnx``: a cnnlab network as an ONNX file, at opset 17, with an open batch axis.
 
-Why opset 17: every operator this export writes (Conv, BatchNormalization, MaxPool,
-AveragePool, GlobalAveragePool, Gemm, MatMul, Flatten, Reshape, Add, Concat, Clip,
-ReduceMean, Pad, Dropout, the activations) has its present form there, and the opsets
-after it only move attributes into inputs (ReduceMean's ``axes`` at 18) or add options
-cnnlab does not use (pooling dilations at 19); it is the opset torch's exporter writes by
-default, and ONNX Runtime since 1.12 (2022) and the other common runtimes (TensorRT 8.5,
-OpenVINO) run it. Opsets 13 to 21 can be asked for; 17 needs the least of a runtime.
+Why opset 17: it came with ONNX 1.12 (2022), so it asks little of a runtime, and no
+later opset changes what a float32 CNN computes. For the operators written here the
+later versions only add element types (bfloat16, float8: Conv, MaxPool, Dropout at 22),
+options cnnlab does not use (AveragePool's dilations at 19, Pad's wrap mode at 19), or
+move an attribute into an input (ReduceMean's ``axes`` at 18). Opsets 13 to 21 can be
+asked for (``opset=``), and the forms that differ are written in each one's way.
 
 >>> import tempfile
 >>> from cnnlab.models import lenet5

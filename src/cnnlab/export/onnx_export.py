@@ -2,9 +2,11 @@
 
 The network runs once (:func:`~cnnlab.export.graph.trace_graph`); each leaf layer and
 each op call of that run becomes one ONNX node (or a few), its parameters initializers
-named by the state-dict keys (``layer1.0.conv1.weight``), and the nodes are named
-``/layer1.0.conv1/Conv`` as torch's exporter names them. The batch axis of the input and
-the output is left open (``batch``); the other axes are those of the traced input.
+named by the state-dict keys (``layer1.0.conv1.weight``), and the nodes by the layer's
+path and the operator (``/layer1.0.conv1/Conv``, close to torch's exporter's names), so
+that ``load_onnx`` names the layers again ``layer1_0_conv1``. The batch axis of the input
+and the output is left open (``batch``); the other axes are those of the traced input.
+Models are written in float32.
 
 What changes on the way, from torch's conventions to ONNX's:
 
