@@ -6,5 +6,6 @@ onnx          ``to_onnx`` and ``load_onnx``: ONNX files out and in (needs ``onnx
 """
 
 from .graph import Block, Graph, Node, trace_graph
+from .torch_code import to_torch
 
-__all__ = ["Block", "Graph", "Node", "trace_graph"]
+__all__ = ["Block", "Graph", "Node", "to_torch", "trace_graph"]
