@@ -55,8 +55,12 @@ def to_torch(
     >>> print(code[code.index("def build"):].splitlines()[3])
             nn.Conv2d(1, 6, 5, padding=2),  # 0
     """
-    graph = trace_graph(model, input_shape)
-    code = torch_code(graph)
+    return write_torch(trace_graph(model, input_shape), directory)
+
+
+def write_torch(graph: Graph, directory: str | os.PathLike) -> dict[str, Path]:
+    """:func:`to_torch` for a graph already traced."""
+    code, model = torch_code(graph), graph.model
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = {"code": directory / "model.py", "weights": directory / "model.safetensors"}
@@ -80,10 +84,11 @@ class _Writer:
         self._collect_forms()
         self._check_layers()
         if self.problems:
-            shown = "\n  ".join(self.problems)
+            count = f"{len(self.problems)} part" + ("s" if len(self.problems) > 1 else "")
             raise ValueError(
-                "The model cannot be exported to PyTorch; these parts have no torch "
-                f"translation:\n  {shown}\nReceived: a {type(graph.model).__name__}."
+                f"The model cannot be exported to PyTorch: {count} of it cannot be written "
+                f"as torch code (listed below). Received: a {type(graph.model).__name__}."
+                + "".join(f"\n  {problem}" for problem in self.problems)
             )
 
     def _collect_forms(self) -> None:
