@@ -116,10 +116,32 @@ def test_a_resnet_block_with_and_without_downsample_shares_one_readable_class(tm
     assert "        out = out + x\n" in code
 
 
-def test_blocks_whose_forwards_differ_otherwise_get_one_class_each(tmp_path):
+def test_a_step_that_a_boolean_attribute_switches_is_written_as_an_if(tmp_path):
     model = build_model("mobilenet_v2", num_classes=10, rng=0, input_size=32)
     code = torch_code(trace_graph(model, (3, 32, 32)))
-    assert "class InvertedResidual(" in code and "class InvertedResidual2(" in code
+    assert code.count("class InvertedResidual(") == 1
+    assert "        if self.use_res_connect:\n            out = x + out\n" in code
+    assert "use_res_connect=False," in code and "use_res_connect=True," in code
+
+
+class Switch(Module):
+    """Two calls of one class that differ by more than a left-out step."""
+
+    def __init__(self, double: bool):
+        super().__init__()
+        self.conv = Conv2d(2, 2, 1, rng=0)
+        self.factor = 2 if double else 1
+
+    def forward(self, x):
+        y = self.conv(x)
+        return ops.multiply(y, 2.0) if self.factor == 2 else ops.add(y, 1.0)
+
+
+def test_blocks_whose_forwards_differ_otherwise_get_one_class_each(tmp_path):
+    model = Sequential(Switch(True), Switch(False), Switch(True))
+    error, torch_model = export_and_compare(model, (2, 3, 3), tmp_path)
+    assert error < RELATIVE
+    assert [type(m).__name__ for m in torch_model] == ["Switch", "Switch2", "Switch"]
 
 
 def test_the_state_dict_keys_are_cnnlabs_and_the_file_imports_only_torch(tmp_path):

@@ -186,17 +186,17 @@ class _Writer:
         for step in form.steps:
             if step.kind == "call" and step.name not in children:
                 children.append(step.name)
-        shown = [f"'{name}'" if name else "the model" for name in form.blocks[:3]]
-        where = ", ".join(shown) + (" and more" if len(form.blocks) > 3 else "")
+        where = f"'{form.blocks[0]}'" if form.blocks[0] else "the model"
+        if len(form.blocks) > 1:
+            where += f" and {len(form.blocks) - 1} more"
         optional = set(form.optional) | {
             child
             for child in children
             if not all(isinstance(getattr(m, child, None), cnn.Module) for m in form.modules)
         }
-        parameters = ", ".join(
-            ["self", "*", *(f"{c}=None" if c in optional else c for c in children)]
-        )
-        signature = f"    def __init__({parameters if children else 'self'}):"
+        names = [*(f"{c}=None" if c in optional else c for c in children), *form.flags]
+        parameters = ", ".join(["self", "*", *names])
+        signature = f"    def __init__({parameters if names else 'self'}):"
         if len(signature) > 100:
             wrapped = textwrap.wrap(parameters, 88, break_on_hyphens=False)
             signature = "\n".join(
@@ -209,7 +209,7 @@ class _Writer:
             signature,
             "        super().__init__()",
         ]
-        lines += [f"        self.{child} = {child}" for child in children]
+        lines += [f"        self.{child} = {child}" for child in [*children, *form.flags]]
         lines += ["", *forward_code(form)]
         return lines
 
@@ -223,11 +223,12 @@ class _Writer:
             ]
             return f"{indent}nn.Sequential(\n" + "\n".join(items) + f"\n{indent})"
         if is_composed(module):
-            name, _ = self.form_of_module[id(module)]
+            name, form = self.form_of_module[id(module)]
             items = [
                 f"{inner}{child}={self._construct(value, inner).lstrip()},"
                 for child, value in module.named_children()
             ]
+            items += [f"{inner}{flag}={getattr(module, flag)!r}," for flag in form.flags]
             if not items:
                 return f"{indent}{name}()"
             return f"{indent}{name}(\n" + "\n".join(items) + f"\n{indent})"

@@ -49,11 +49,18 @@ class Form:
     output: Ref
     inputs: int
     modules: list[Module] = field(default_factory=list)
-    optional: set[str] = field(default_factory=set)  # children some modules lack
     blocks: list[str] = field(default_factory=list)  # dotted names of the traced calls
+    # optional steps: index -> (the condition under which it runs, the input it passes on)
+    conditions: dict[int, tuple[str, int]] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)  # plain attributes the conditions read
 
     def key(self) -> tuple:
         return (tuple(step.key() for step in self.steps), self.output, self.inputs)
+
+    @property
+    def optional(self) -> set[str]:
+        """The children that some modules lack (their steps run ``if self.x is not None``)."""
+        return {self.steps[i].name for i, (c, _) in self.conditions.items() if "None" in c}
 
 
 def form_of(block: Block) -> Form:
@@ -68,11 +75,13 @@ def form_of(block: Block) -> Form:
         else:
             steps.append(Step("call", step.attribute, inputs))
         refs[step.output] = ("step", index)
-    return Form(steps, refs[block.output], len(block.inputs), [block.module], blocks=[block.name])
+    return Form(steps, refs[block.output], len(block.inputs), [block.module], [block.name])
 
 
 def merge_forms(forms: list[Form]) -> list[Form]:
-    """One form per distinct forward; optional children merged into the fullest form."""
+    """One form per distinct forward, merged into the fullest where the others are it
+    with some steps left out: calls of children a module lacks (``self.x is None``), or a
+    step that a boolean attribute switches (``self.use_res_connect``)."""
     distinct: dict[tuple, Form] = {}
     for form in forms:
         same = distinct.setdefault(form.key(), Form(form.steps, form.output, form.inputs))
@@ -84,35 +93,76 @@ def merge_forms(forms: list[Form]) -> list[Form]:
     if len(groups) == 1:
         return groups
     full = max(groups, key=lambda form: len(form.steps))
-    optional: set[str] = set()
+    conditions: dict[int, tuple[str, int]] = {}
     for form in groups:
-        for module in form.modules:
-            absent = {
-                s.name
-                for s in full.steps
-                if s.kind == "call" and not isinstance(getattr(module, s.name, None), Module)
-            }
-            reduced = _without(full, absent)
-            if reduced is None or reduced.key() != form.key():
-                return groups  # another difference: one torch class per form
-            optional |= absent
-    merged = Form(full.steps, full.output, full.inputs, optional=optional)
+        found = {} if form is full else _explain(full, form)
+        if found is None or any(conditions.get(i, c) != c for i, c in found.items()):
+            return groups  # another difference: one torch class per form
+        conditions.update(found)
+    flags = sorted({c.removeprefix("not ").removeprefix("self.") for c, _ in conditions.values()
+                    if "None" not in c})  # fmt: skip
+    merged = Form(full.steps, full.output, full.inputs, conditions=conditions, flags=flags)
     for form in groups:
         merged.modules += [m for m in form.modules if not any(m is n for n in merged.modules)]
         merged.blocks += form.blocks
     return [merged]
 
 
-def _without(form: Form, absent: set[str]) -> Form | None:
-    """``form`` with the calls of ``absent`` children removed, their output their input."""
+def _explain(full: Form, form: Form) -> dict[int, tuple[str, int]] | None:
+    """The steps of ``full`` that ``form``'s modules skip, each with its condition."""
+    absent = [
+        {i for i, s in enumerate(full.steps) if s.kind == "call" and _lacks(module, s.name)}
+        for module in form.modules
+    ]
+    if any(a != absent[0] for a in absent):
+        return None
+    found = {i: (f"self.{full.steps[i].name} is not None", 0) for i in absent[0]}
+    if _same(_without(full, found), form):
+        return found
+    for index, step in enumerate(full.steps):  # one more step, switched by a flag?
+        for passed in range(len(step.inputs)) if index not in found else ():
+            if step.inputs[passed] is None or not _same(
+                _without(full, {**found, index: ("", passed)}), form
+            ):
+                continue
+            flag = _flag(full.modules, form.modules)
+            if flag is not None:
+                return {**found, index: (flag, passed)}
+    return None
+
+
+def _lacks(module: Module, name: str) -> bool:
+    return not isinstance(getattr(module, name, None), Module)
+
+
+def _flag(running: list[Module], skipping: list[Module]) -> str | None:
+    """``self.a`` (or ``not self.a``) for a bool attribute that tells the two apart."""
+    names = [n for n, v in vars(running[0]).items() if isinstance(v, bool) and n != "training"]
+    for name in names:
+        on = {getattr(m, name, None) for m in running}
+        off = {getattr(m, name, None) for m in skipping}
+        if on == {True} and off == {False}:
+            return f"self.{name}"
+        if on == {False} and off == {True}:
+            return f"not self.{name}"
+    return None
+
+
+def _same(reduced: Form | None, form: Form) -> bool:
+    return reduced is not None and reduced.key() == form.key()
+
+
+def _without(form: Form, skipped: dict[int, tuple[str, int]]) -> Form | None:
+    """``form`` with the ``skipped`` steps left out, each passing one input on."""
     renamed: dict[Ref, Ref] = {}
     steps: list[Step] = []
     for index, step in enumerate(form.steps):
         inputs = tuple(None if r is None else renamed.get(r, r) for r in step.inputs)
-        if step.kind == "call" and step.name in absent:
-            if len(inputs) != 1 or inputs[0] is None:
+        if index in skipped:
+            passed = inputs[skipped[index][1]]
+            if passed is None:
                 return None
-            renamed[("step", index)] = inputs[0]
+            renamed[("step", index)] = passed
             continue
         renamed[("step", index)] = ("step", len(steps))
         steps.append(Step(step.kind, step.name, inputs, step.arguments))
@@ -135,18 +185,20 @@ def forward_code(form: Form) -> list[str]:
         ref = ("step", index)
         if ref not in last_use:  # nothing reads it: still run, as cnnlab did
             last_use[ref] = index
-        name = _variable(step, index, step.inputs, variables, last_use)
+        condition, passed = form.conditions.get(index, ("", 0))
+        if condition and last_use.get(step.inputs[passed]) == index:  # out = x + out
+            name = variables[step.inputs[passed]]
+        else:
+            name = _variable(step, index, step.inputs, variables, last_use)
         variables[ref] = name
         expression = _expression(step, operands)
-        if step.name in form.optional:
-            if name == operands[0]:
-                lines.append(f"        if self.{step.name} is not None:")
-                lines.append(f"            {name} = {expression}")
-            else:
-                check = f"self.{step.name} is not None"
-                lines.append(f"        {name} = {expression} if {check} else {operands[0]}")
-        else:
+        if not condition:
             lines.append(f"        {name} = {expression}")
+        elif name == operands[passed]:
+            lines.append(f"        if {condition}:")
+            lines.append(f"            {name} = {expression}")
+        else:
+            lines.append(f"        {name} = {expression} if {condition} else {operands[passed]}")
     lines.append(f"        return {variables[form.output]}")
     return lines
 
