@@ -8,9 +8,10 @@ load_onnx     a cnnlab network built from an ONNX file of a CNN (needs ``onnx``)
 
 from .._lazy import lazy_names
 from .graph import Block, Graph, Node, trace_graph
+from .torch_code import to_torch
 
 # name -> the module that defines it, imported on first use
 NAMES = {"load_onnx": "onnx_import", "to_onnx": "onnx"}
 
-__all__ = ["Block", "Graph", "Node", "trace_graph", *sorted(NAMES)]
+__all__ = ["Block", "Graph", "Node", "to_torch", "trace_graph", *sorted(NAMES)]
 __getattr__, __dir__ = lazy_names(__name__, NAMES)
