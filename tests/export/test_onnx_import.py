@@ -14,6 +14,7 @@ from cnnlab.export import load_onnx
 from cnnlab.export.onnx_pad import ConstantPad2d
 from cnnlab.inspect import capture_activations, summary
 from cnnlab.nn import Conv2d, Linear, MaxPool2d, ReLU6
+from cnnlab.optim import SGD
 from cnnlab.viz import draw
 
 RNG = np.random.default_rng(0)
@@ -122,6 +123,20 @@ def test_imported_model_trains_gradients_match_finite_differences(tmp_path):
     model = load_onnx(every_operator(tmp_path / "every.onnx"))
     x = RNG.standard_normal((2, 3, 9, 12))
     check_gradients(model, x, rtol=1e-4, atol=1e-6)
+
+
+def test_imported_model_takes_an_optimizer_step(tmp_path):
+    model = load_onnx(every_operator(tmp_path / "every.onnx")).train()
+    before = {name: value.copy() for name, value in model.state_dict().items()}
+    optimizer = SGD(model.parameters(), lr=0.1)
+
+    model(RNG.standard_normal((4, 3, 9, 12)).astype(np.float32))
+    model.backward(RNG.standard_normal((4, 5)).astype(np.float32))  # not ones: a softmax
+    optimizer.step()
+
+    for name, parameter in model.named_parameters():
+        assert not np.array_equal(parameter.data, before[name]), name
+    assert not np.array_equal(model.batchnorm2d.running_mean, before["batchnorm2d.running_mean"])
 
 
 def test_summary_activations_and_drawing_work_on_an_imported_model(tmp_path):

@@ -152,7 +152,8 @@ class _Builder:
         from onnx import numpy_helper
 
         self.opset = opset
-        self.constants = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+        # copies: to_array gives read-only views of the file's bytes, and weights train
+        self.constants = {t.name: np.array(numpy_helper.to_array(t)) for t in graph.initializer}
         inputs = [v for v in graph.input if v.name not in self.constants]
         if len(inputs) != 1 or len(graph.output) != 1:
             raise ValueError(

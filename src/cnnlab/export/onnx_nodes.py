@@ -189,7 +189,7 @@ def gemm(b, node, a):
     if alpha != 1.0:
         weight = weight * np.asarray(alpha, dtype=weight.dtype)
     if bias is not None:
-        bias = np.broadcast_to(bias * np.asarray(beta, dtype=bias.dtype), weight.shape[:1])
+        bias = np.broadcast_to(bias * np.asarray(beta, dtype=bias.dtype), weight.shape[:1]).copy()
     layer = Linear(
         weight.shape[1], weight.shape[0], bias is not None, rng=FROM_FILE, dtype=weight.dtype
     )
