@@ -151,6 +151,23 @@ def test_summary_activations_and_drawing_work_on_an_imported_model(tmp_path):
     assert drawing.stat().st_size > 1000
 
 
+@pytest.mark.parametrize(
+    "bounds, layer",
+    [({"low": 0.0, "high": 6.0}, "ReLU6()"), ({"low": 0.0}, "ReLU()"),
+     ({"low": -1.0}, "Hardtanh(min_val=-1.0, max_val=3.4028")],
+)  # fmt: skip
+def test_clip_becomes_the_layer_of_its_bounds(bounds, layer, tmp_path):
+    initializers = [numpy_helper.from_array(np.float32(v), name) for name, v in bounds.items()]
+    nodes = [helper.make_node("Clip", ["x", *bounds], ["y"])]  # min, then max if given
+    path = save(tmp_path / "clip.onnx", nodes, initializers, (2, 3), (2, 3))
+    x = RNG.uniform(-8, 8, (4, 2, 3)).astype(np.float32)
+
+    model = load_onnx(path)
+
+    assert repr(next(model.children())).startswith(layer)
+    np.testing.assert_array_equal(model(x), run_onnxruntime(path, x))
+
+
 def test_unsupported_operators_are_all_listed(tmp_path):
     nodes = [
         helper.make_node("Relu", ["x"], ["r"]),

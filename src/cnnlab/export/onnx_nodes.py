@@ -167,7 +167,8 @@ def clip(b, node, a):
     elif low == 0.0 and high is None:
         layer = ReLU()
     else:
-        layer = Hardtanh(-np.inf if low is None else low, np.inf if high is None else high)
+        largest = float(np.finfo(np.float32).max)  # an open bound: Hardtanh's are finite
+        layer = Hardtanh(-largest if low is None else low, largest if high is None else high)
     b.add_layer(node, layer)
 
 
