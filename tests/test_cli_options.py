@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from cnnlab.cli import demo, draw, filter, guess, predict, summary
+from cnnlab.cli import demo, draw, export, filter, guess, predict, summary
 from cnnlab.cli.errors import UsageError, shape_argument
 from cnnlab.cli.main import COMMANDS, build_parser, main
 from cnnlab.data import demo_image, shapes
@@ -27,6 +27,7 @@ from cnnlab.tour import run_demo
 CHECKS = {
     "demo": demo.check,
     "draw": draw.check,
+    "export": export.check,
     "filter": filter.check,
     "guess": guess.check,
     "predict": predict.check,
@@ -191,10 +192,14 @@ def test_summary_spacing_works_or_is_refused_naming_it(spacing):
 
 
 @SETTINGS
-@given(shape=st.one_of(SHAPES, WORDS), command=st.sampled_from(["summary", "draw"]))
+@given(shape=st.one_of(SHAPES, WORDS), command=st.sampled_from(["summary", "draw", "export"]))
 def test_input_shape_works_or_is_refused_naming_it(files, shape, command):
     argv = [command, "lenet5", "--input", shape]
-    argv += ["--format", "json"] if command == "summary" else ["-o", str(files / "net.svg")]
+    argv += {
+        "summary": ["--format", "json"],
+        "draw": ["-o", str(files / "net.svg")],
+        "export": ["--to", "torch", "-o", str(files / "exported")],
+    }[command]
     refusal = checked(argv)
     if refusal is None:
         if estimate_summary_bytes("lenet5", parse_shape(shape)) > 50 * 2**20:
@@ -247,5 +252,6 @@ def test_every_numeric_option_but_trains_is_covered():
         ("demo", "--epochs"), ("demo", "--seed"), ("predict", "--top"), ("guess", "--top"),
         ("filter", "--size"), ("filter", "--sigma"), ("summary", "--batch-size"),
         ("summary", "--spacing"), ("summary", "--input"), ("draw", "--input"),
+        ("export", "--input"),
     }  # fmt: skip
     assert {option for option in numeric if option[0] != "train"} == covered

@@ -51,12 +51,21 @@ class NamedModel:
 
 
 def resolve_model(spec: str | Path, input_shape: tuple[int, ...] | None = None) -> NamedModel:
-    """A zoo name (``lenet5``, ``small_vgg``) or a weights file written by ``cnnlab train``."""
+    """A zoo name (``lenet5``, ``small_vgg``), a weights file written by ``cnnlab train``,
+    or an ONNX file (``model.onnx``, read by :func:`cnnlab.export.load_onnx`)."""
     name = str(spec)
     if name in ARCHITECTURES:
         shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
         model = build_model(name, in_channels=shape[0], input_size=shape[-1], rng=0)
         return NamedModel(model, shape, name)
+    if Path(name).suffix == ".onnx":
+        from ..export import load_onnx
+
+        model = load_onnx(name)
+        shape = input_shape or model.input_shape
+        if not shape:
+            raise ValueError(f"The ONNX input's size is open: give --input. {received(model=name)}")
+        return NamedModel(model, tuple(shape), f"ONNX {name}")
     if Path(name).suffix == ".safetensors" or Path(name).exists():
         trained = load_model_file(name)
         shape = tuple(input_shape or trained.input_shape)
@@ -87,11 +96,12 @@ def estimate_summary_bytes(
         shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
         params, activations = _zoo_trials(name, shape)
     else:
-        trained = resolve_model(name).trained  # a file, or the message for an unknown name
-        shape = tuple(input_shape or trained.input_shape)
-        table = summary(trained.model, trained.input_shape)
+        named = resolve_model(name, input_shape)  # a file, or the message for an unknown name
+        built = named.trained.input_shape if named.trained else named.input_shape
+        shape = tuple(input_shape or built)
+        table = summary(named.model, built)
         params = table.total_params
-        activations = table.activation_bytes * _pixels(shape) / _pixels(trained.input_shape)
+        activations = table.activation_bytes * _pixels(shape) / _pixels(built)
     return int(4 * params + batch_size * (activations + 4 * math.prod(shape)))
 
 

@@ -29,6 +29,7 @@ Under :func:`~cnnlab.grad_mode.no_grad` nothing is recorded.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class Entry:
     shape: tuple[int, ...]  # of the output
     backward: Backward | None = None  # an op's: gradient -> one gradient per input
     state: dict = field(default_factory=dict)  # what the module's forward wrote
+    arguments: dict = field(default_factory=dict)  # an op's constants: {"axis": 1}
 
 
 class Record:
@@ -199,8 +201,11 @@ def recorded_op(function: Callable) -> Callable:
 
     The op's inputs are its positional arguments (a list of arrays counts as several);
     ``backward(grad)`` returns one gradient per input, ``None`` where there is none.
+    The entry keeps the op's other arguments by name (``axis``, ``shape``, a number
+    added), so that an export can write the same call again.
     """
     name = function.__name__
+    signature = inspect.signature(function)
 
     @wraps(function)
     def op(*args, **kwargs):
@@ -214,12 +219,27 @@ def recorded_op(function: Callable) -> Callable:
             raise _named(error, f"ops.{name} in {type(frame.owner).__name__}") from error
         if frame is not None and frame.record is not None:
             inputs = tuple(x for arg in args for x in (arg if isinstance(arg, list) else [arg]))
-            entry = frame.record.add(name, None, inputs, output, backward=backward)
+            arguments = _constant_arguments(frame.record, signature, args, kwargs)
+            entry = frame.record.add(
+                name, None, inputs, output, backward=backward, arguments=arguments
+            )
             for listener in listeners:
                 listener("op", frame.owner, entry, (inputs, output))
         return output
 
     return op
+
+
+def _constant_arguments(record: Record, signature, args: tuple, kwargs: dict) -> dict:
+    """An op call's arguments by name, less its array inputs (recorded, or lists of them)."""
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    return {
+        name: value
+        for name, value in bound.arguments.items()
+        if record.node_of(value) is None
+        and not (isinstance(value, list) and any(isinstance(v, np.ndarray) for v in value))
+    }
 
 
 # -- backward: the record replayed -------------------------------------------------------
