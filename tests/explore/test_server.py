@@ -4,9 +4,9 @@ import io
 
 import numpy as np
 import pytest
-from checks.explore_client import Client
 from PIL import Image
 
+from checks.explore_client import Client
 from cnnlab.explore import explore
 
 
