@@ -17,6 +17,7 @@ from ..nn import Conv1d, Conv2d, Module
 from ..train import predict_proba
 from ..viz import activation_maps_per_layer, conv_kernels
 from .bundle import TrainedModel
+from .model_files import is_factory, is_torch_file, load_factory, load_torch_file
 from .predict import load_model_file
 
 DEFAULT_INPUTS = {"lenet5": (1, 28, 28), "small_vgg": (3, 32, 32)}
@@ -50,23 +51,58 @@ class NamedModel:
     trained: TrainedModel | None = None
 
 
-def resolve_model(spec: str | Path, input_shape: tuple[int, ...] | None = None) -> NamedModel:
-    """A zoo name (``lenet5``, ``small_vgg``) or a weights file written by ``cnnlab train``."""
+def resolve_model(
+    spec: str | Path, input_shape: tuple[int, ...] | None = None, architecture: str | None = None
+) -> NamedModel:
+    """A model in one of the `MODEL_FORMS`, with its input shape.
+
+    ``architecture`` names the zoo architecture of a torch ``.pth`` file; ``input_shape``
+    overrides the form's own (and is needed by a factory that does not say it).
+    """
     name = str(spec)
-    if name in ARCHITECTURES:
-        shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
-        model = build_model(name, in_channels=shape[0], input_size=shape[-1], rng=0)
-        return NamedModel(model, shape, name)
-    if Path(name).suffix == ".safetensors" or Path(name).exists():
-        trained = load_model_file(name)
-        shape = tuple(input_shape or trained.input_shape)
-        return NamedModel(trained.model, shape, f"{trained.architecture} from {name}", trained)
+    for _, matches, load in MODEL_FORMS:
+        if matches(name):
+            return load(name, input_shape, architecture)
     hint = closest_names(name, ARCHITECTURES)
     suggestion = f" (did you mean {' or '.join(repr(h) for h in hint)}?)" if hint else ""
     raise ValueError(
-        f"MODEL must be one of {', '.join(repr(a) for a in ARCHITECTURES)}{suggestion} or a "
-        f"weights file from `cnnlab train`. {received(model=name)}"
+        f"MODEL must be one of {', '.join(repr(a) for a in ARCHITECTURES)}{suggestion}, or "
+        f"{', or '.join(form for form, _, _ in MODEL_FORMS[1:])}. {received(model=name)}"
     )
+
+
+def _zoo(name: str, input_shape, architecture) -> NamedModel:
+    shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
+    model = build_model(name, in_channels=shape[0], input_size=shape[-1], rng=0)
+    return NamedModel(model, shape, name)
+
+
+def _trained(name: str, input_shape, architecture) -> NamedModel:
+    trained = load_model_file(name)
+    shape = tuple(input_shape or trained.input_shape)
+    return NamedModel(trained.model, shape, f"{trained.architecture} from {name}", trained)
+
+
+def _torch_file(name: str, input_shape, architecture) -> NamedModel:
+    model = load_torch_file(name, architecture)
+    shape = tuple(input_shape or DEFAULT_INPUTS.get(architecture, IMAGENET_INPUT))
+    return NamedModel(model, shape, f"{architecture} from {name}")
+
+
+def _factory(name: str, input_shape, architecture) -> NamedModel:
+    model, shape = load_factory(name, input_shape)
+    return NamedModel(model, shape, name)
+
+
+# (what it is, does a MODEL argument name one, loader(name, input_shape, architecture))
+MODEL_FORMS = (
+    ("a zoo name", lambda name: name in ARCHITECTURES, _zoo),
+    ("a Python file and a function making the model, path/to/file.py:factory", is_factory,
+     _factory),
+    ("a torchvision .pth file with --model ARCH", is_torch_file, _torch_file),
+    ("a weights file from `cnnlab train`",
+     lambda name: Path(name).suffix == ".safetensors" or Path(name).exists(), _trained),
+)  # fmt: skip
 
 
 def estimate_summary_bytes(
@@ -86,12 +122,13 @@ def estimate_summary_bytes(
     if name in ARCHITECTURES:
         shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
         params, activations = _zoo_trials(name, shape)
-    else:
-        trained = resolve_model(name).trained  # a file, or the message for an unknown name
-        shape = tuple(input_shape or trained.input_shape)
-        table = summary(trained.model, trained.input_shape)
+    else:  # a file, or the message for an unknown name
+        named = resolve_model(name, input_shape if is_factory(name) else None)
+        built = named.input_shape
+        shape = tuple(input_shape or built)
+        table = summary(named.model, built)
         params = table.total_params
-        activations = table.activation_bytes * _pixels(shape) / _pixels(trained.input_shape)
+        activations = table.activation_bytes * _pixels(shape) / _pixels(built)
     return int(4 * params + batch_size * (activations + 4 * math.prod(shape)))
 
 

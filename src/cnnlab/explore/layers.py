@@ -1,0 +1,103 @@
+"""The network as the page lists it, and one layer's maps and kernels as mosaics."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..nn import AvgPool2d, Conv2d, MaxPool2d
+from . import images
+
+POOLS = (MaxPool2d, AvgPool2d)
+SMALL_VALUES = 64 * 64  # numbers sent as JSON, at most, in all; larger arrays travel as PNG
+KERNEL_GRID = 64  # at most this many rows (output channels) and columns (input channels)
+
+
+def describe(session) -> list[dict]:
+    """One entry per leaf layer, in forward order (see API.md, ``/api/model``)."""
+    layers = []
+    for row in session.rows.values():
+        field = row.receptive_field
+        maps = len(row.output_shape) == 4
+        layers.append({
+            "name": row.name,
+            "kind": row.kind,
+            "args": row.args,
+            "output_shape": list(row.output_shape),
+            "params": row.params,
+            "macs": row.macs,
+            "receptive_field": None if field is None else {
+                "size": list(field.size), "jump": list(field.jump), "start": list(field.start)
+            },
+            "maps": maps,
+            "kernels": isinstance(row.module, Conv2d),
+            "pooling": isinstance(row.module, POOLS),
+            "gradcam": maps and isinstance(session.output, np.ndarray)
+            and session.output.ndim == 2,
+        })  # fmt: skip
+    return layers
+
+
+def _as_maps(output: np.ndarray) -> np.ndarray:
+    """One example's output as ``(C, H, W)``: a vector is ``(F, 1, 1)``, a 1-D map ``(C, 1, L)``."""
+    first = np.asarray(output[0], np.float32)
+    if first.ndim == 1:
+        return first[:, None, None]
+    if first.ndim == 2:
+        return first[:, None, :]
+    return first.reshape(first.shape[0], first.shape[1], -1)
+
+
+def maps_layout(session, layer: str) -> dict:
+    """The mosaic of ``layer``'s output for the current input (and what PNG it makes)."""
+    return session.cached(("maps", layer), lambda: _maps(session, layer))[0]
+
+
+def maps_png(session, layer: str) -> bytes:
+    return session.cached(("maps", layer), lambda: _maps(session, layer))[1]
+
+
+def _maps(session, layer: str) -> tuple[dict, bytes]:
+    maps = _as_maps(session.output_of(layer))
+    count, height, width = maps.shape
+    vector = height == width == 1
+    plan = images.layout(count, height, width, columns=count if vector else None)
+    low, high = float(maps.min()), float(maps.max())
+    answer = {
+        "layer": layer, "channels": count, "height": height, "width": width,
+        "columns": plan.columns, "tile": list(plan.tile), "gap": plan.gap,
+        "min": low, "max": high,
+    }  # fmt: skip
+    if maps.size <= SMALL_VALUES:
+        answer["values"] = maps.tolist()
+    return answer, images.mosaic_png(maps, plan, low, high)
+
+
+def kernels_layout(session, layer: str) -> dict:
+    return session.cached(("kernels", layer), lambda: _kernels(session, layer), lasting=True)[0]
+
+
+def kernels_png(session, layer: str) -> bytes:
+    return session.cached(("kernels", layer), lambda: _kernels(session, layer), lasting=True)[1]
+
+
+def _kernels(session, layer: str) -> tuple[dict, bytes]:
+    module = session.row(layer).module
+    if not isinstance(module, Conv2d):
+        raise ValueError(
+            f"Layer '{layer}' is a {type(module).__name__}; kernels belong to Conv2d layers."
+        )
+    weight = module.weight.data
+    out_channels, in_channels, kh, kw = weight.shape
+    shown = weight[:KERNEL_GRID, :KERNEL_GRID]
+    rows, columns = shown.shape[:2]
+    tiles = shown.reshape(rows * columns, kh, kw)
+    plan = images.Layout(rows * columns, columns, (kh, kw))
+    low, high = float(weight.min()), float(weight.max())
+    answer = {
+        "layer": layer, "out_channels": out_channels, "in_channels": in_channels,
+        "rows": rows, "columns": columns, "tile": [kh, kw], "gap": plan.gap,
+        "min": low, "max": high,
+    }  # fmt: skip
+    if shown.size <= SMALL_VALUES:
+        answer["values"] = shown.tolist()
+    return answer, images.mosaic_png(tiles, plan, low, high)
