@@ -1,6 +1,8 @@
-"""The network as the page lists it, and one layer's maps and kernels as mosaics."""
+"""The network as the page lists and draws it, and one layer's maps and kernels as mosaics."""
 
 from __future__ import annotations
+
+import io
 
 import numpy as np
 
@@ -101,3 +103,31 @@ def _kernels(session, layer: str) -> tuple[dict, bytes]:
     if shown.size <= SMALL_VALUES:
         answer["values"] = shown.tolist()
     return answer, images.mosaic_png(tiles, plan, low, high)
+
+
+def schematic(session) -> tuple[dict, bytes]:
+    """The ``cnnlab draw`` picture as PNG and each layer box's place in it (once a session)."""
+    return session.cached(("schematic",), lambda: _schematic(session), lasting=True)
+
+
+def _schematic(session) -> tuple[dict, bytes]:
+    from ..viz import schematic_boxes
+    from ..viz._layout import DPI
+
+    figure, boxes = schematic_boxes(session.model, session.input_shape)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    width, height = (round(v) for v in figure.get_size_inches() * DPI)
+    names = {}
+    for name, module in session.model.named_modules():
+        names.setdefault(id(module), name)
+    regions = []
+    for modules, (x0, y0, x1, y1) in boxes:
+        drawn = [names[id(m)] for m in modules if names.get(id(m)) in session.rows]
+        if drawn:
+            regions.append({
+                "layer": drawn[-1], "layers": drawn,
+                "x0": round(float(x0), 1), "y0": round(float(y0), 1),
+                "x1": round(float(x1), 1), "y1": round(float(y1), 1),
+            })  # fmt: skip
+    return {"width": width, "height": height, "regions": regions}, buffer.getvalue()

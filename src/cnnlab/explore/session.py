@@ -21,6 +21,7 @@ from ..inspect import summary
 from ..inspect.tracing import Tracer, evaluating
 from .loading import Loaded
 from .pictures import prepare_drawing, prepare_upload
+from .playground import Playground
 
 OUTPUTS_SHOWN = 10  # numbers of a model that is no classifier (a regressor)
 
@@ -40,6 +41,7 @@ class Session:
         # leaf layers by name, in forward order (a layer called twice: its last call)
         self.rows = {row.name: row for row in self.table.rows if row.is_leaf}
         self.modules = dict(self.model.named_modules())
+        self.playground = Playground()
         first = next(iter(loaded.examples.values()), None)
         self.set_image(first.image if first else np.zeros(self.input_shape, np.float32))
 
