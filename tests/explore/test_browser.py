@@ -56,12 +56,15 @@ def settle(page) -> None:
     page.wait_for_function("window.explore && window.explore.idle()", timeout=15_000)
 
 
-def screenshot(page, name: str, selector: str | None = None) -> None:
+def screenshot(page, name: str, selector: str | None = None, full_page: bool = False) -> None:
     """``docs/explore_<name>.png`` of the page or of one element, when CNNLAB_SCREENSHOTS=1."""
     if os.environ.get("CNNLAB_SCREENSHOTS") != "1":
         return
-    target = page if selector is None else page.locator(selector)
-    target.screenshot(path=str(DOCS / f"explore_{name}.png"))
+    path = str(DOCS / f"explore_{name}.png")
+    if selector is None:
+        page.screenshot(path=path, full_page=full_page)
+    else:
+        page.locator(selector).screenshot(path=path)
 
 
 def shown_state(page, key: str):
@@ -101,28 +104,29 @@ def test_the_page_loads_with_the_network_and_a_prediction_and_no_console_error(p
     assert "lenet5 from shapes/model.safetensors" in page.inner_text("#model-name")
     assert page.eval_on_selector("#schematic", "img => img.naturalWidth") > 0
     drawn = page.eval_on_selector_all(".region", "boxes => boxes.map(b => b.dataset.layer)")
-    assert "0" in drawn
+    assert drawn[:2] == ["1", "2"]  # conv 0 + ReLU 1 drawn as one step, then max pooling 2
     assert set(probabilities(page)) == {"circle", "square", "triangle", "cross", "ring"}
     assert sum(probabilities(page).values()) == pytest.approx(1.0, abs=1e-6)
-    page.hover('.region[data-layer="0"]')
+    page.hover('.region[data-layer="1"]')
     tooltip = page.inner_text("#tooltip")
-    assert "Conv2d" in tooltip and "156" in tooltip  # 6 * (5*5 + 1) parameters
+    assert "Conv2d" in tooltip and "156" in tooltip and "ReLU" in tooltip  # 6 * (5*5 + 1)
     assert page.errors == []
 
 
 def test_clicking_a_layer_of_the_schematic_shows_its_activation_maps(page, explorer):
     open_page(page, explorer)
-    page.click('.region[data-layer="3"]')
+    page.click('.region[data-layer="4"]')  # the second conv + ReLU
     settle(page)
     assert page.is_visible("#maps")
-    assert "Layer 3" in page.inner_text("#layer-title")
+    assert "Layer 4" in page.inner_text("#layer-title")
     layout = shown_state(page, "mapsLayout")
     assert (layout["channels"], layout["height"], layout["width"]) == (16, 10, 10)
     size = page.eval_on_selector("#maps", "img => [img.naturalWidth, img.naturalHeight]")
     rows = -(-layout["channels"] // layout["columns"])
     tile_h, tile_w = layout["tile"]
     assert size[0] >= layout["columns"] * tile_w and size[1] >= rows * tile_h
-    assert page.is_visible("#kernels")  # a convolution shows its kernels too
+    assert page.is_visible("#kernels")  # the step's convolution shows its kernels too
+    assert "Kernels of layer 3: 16 × 6 of 5×5" in page.inner_text("#kernels-title")
     assert page.errors == []
 
 
@@ -145,7 +149,9 @@ def test_clicking_a_unit_outlines_the_receptive_field_that_summary_gives(page, e
     open_page(page, explorer)
     page.click('.region[data-layer="5"]')  # the second max pooling: 16 maps of 5x5
     settle(page)
-    for channel, i, j in [(2, 3, 1), (15, 0, 4)]:
+    values = np.array(shown_state(page, "mapsLayout")["values"])  # (16, 5, 5)
+    brightest = np.unravel_index(values.argmax(), values.shape)
+    for channel, i, j in [(2, 3, 1), (15, 0, 4), tuple(int(k) for k in brightest)]:
         click_unit(page, channel, i, j)
         unit = page.eval_on_selector("#unit-name", "e => ({...e.dataset})")
         assert unit == {"channel": str(channel), "row": str(i), "col": str(j)}
@@ -166,11 +172,12 @@ def test_clicking_a_unit_outlines_the_receptive_field_that_summary_gives(page, e
         [middle, (bottom + 1) * zoom - 1],
     )
     assert pixel[:3] == [255, 122, 26]
-    empirical = page.eval_on_selector("#field-empirical", "e => ({...e.dataset})")
-    if empirical:  # where the gradient reaches lies inside the analytic field
-        assert max(top, 0) <= int(empirical["top"]) <= int(empirical["bottom"]) <= bottom
-        assert max(left, 0) <= int(empirical["left"]) <= int(empirical["right"]) <= right
-    screenshot(page, "layer")
+    # the brightest unit is switched on: its input gradient is nonzero inside its field
+    gradient = page.eval_on_selector("#field-gradient", "e => ({...e.dataset})")
+    assert max(top, 0) <= int(gradient["top"]) <= int(gradient["bottom"]) <= min(bottom, 27)
+    assert max(left, 0) <= int(gradient["left"]) <= int(gradient["right"]) <= min(right, 27)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "layer", full_page=True)
     assert page.errors == []
 
 
@@ -244,7 +251,7 @@ def drop_file(page, data: bytes, name: str) -> None:
 
 def test_an_uploaded_image_becomes_the_input_and_its_maps_are_shown(page, explorer):
     open_page(page, explorer)
-    page.click('.region[data-layer="0"]')
+    page.click('.chip[data-layer="0"]')  # the first convolution, before its ReLU
     settle(page)
     picture = a_bar_picture()
     upload = {"name": "bar.png", "mimeType": "image/png", "buffer": png_bytes(picture)}
@@ -317,15 +324,18 @@ def test_the_pooling_tab_shows_the_lecture_example_window_by_window(page, explor
     assert page.errors == []
 
 
-def test_gradcam_follows_the_chosen_class(page, explorer):
+def test_gradcam_follows_the_predicted_class_or_the_chosen_one(page, explorer):
     open_page(page, explorer)
+    page.select_option("#examples", "test-4")  # a cross
+    settle(page)
     page.click('[data-tab="gradcam"]')
     settle(page)
-    predicted = page.get_attribute("#prediction li:first-child", "data-index")
-    assert page.get_attribute("#cam-info", "data-target") == predicted
-    page.select_option("#cam-class", "3")
-    settle(page)
-    assert page.get_attribute("#cam-info", "data-target") == "3"
+    assert page.get_attribute("#prediction li:first-child", "data-class") == "cross"
+    assert page.get_attribute("#cam-info", "data-target") == "3"  # cross
     assert page.eval_on_selector("#cam-heat", "img => img.naturalWidth") == 28
     screenshot(page, "gradcam", "#inside")
+    page.select_option("#cam-class", "0")  # circle
+    settle(page)
+    assert page.get_attribute("#cam-info", "data-target") == "0"
+    assert "circle" in page.inner_text("#cam-info")
     assert page.errors == []

@@ -15,6 +15,7 @@ const TOKEN = new URLSearchParams(location.search).get("token") || "";
 const state = {
   model: null, // the answer of /api/model
   layers: {}, // layer name -> its row of /api/model
+  steps: {}, // layer name -> the layers drawn as one step of the schematic ("conv + ReLU")
   version: 0, // increases with every new input; image URLs carry it to defeat the cache
   prediction: [], // [{class, index, probability}], most likely first
   layer: null, // the selected layer's name
@@ -108,15 +109,17 @@ function setBox(element, box) {
     else delete element.dataset[side];
   }
   element.textContent = box
-    ? `rows ${box.top}–${box.bottom}, columns ${box.left}–${box.right}`
-    : "none (the gradient is zero everywhere)";
+    ? `rows ${box.top} to ${box.bottom}, columns ${box.left} to ${box.right}`
+    : "none";
 }
 
-// Display an image of `natural` pixels at a whole-number zoom that fits `maxWidth` x `maxHeight`.
+// Show an image as large as fits `maxWidth` x `maxHeight`: small ones at a whole-number
+// zoom (each pixel a clean square), large ones shrunk.
 function zoomToFit(img, maxWidth, maxHeight, minHeight = 0) {
   const width = img.naturalWidth;
   const height = img.naturalHeight;
-  const zoom = Math.max(1, Math.floor(Math.min(maxWidth / width, maxHeight / height)));
+  const fit = Math.min(maxWidth / width, maxHeight / height);
+  const zoom = fit >= 1 ? Math.floor(fit) : fit;
   img.style.width = `${width * zoom}px`;
   img.style.height = `${Math.max(height * zoom, minHeight)}px`;
 }
@@ -147,7 +150,9 @@ async function loadModel() {
   fillSelect($("pool-layer"), model.layers.filter((l) => l.pooling).map((l) => [l.name, layerLabel(l)]));
   const camLayers = model.layers.filter((l) => l.gradcam);
   fillSelect($("cam-layer"), camLayers.map((l) => [l.name, layerLabel(l)]));
-  if (camLayers.length) $("cam-layer").value = camLayers[camLayers.length - 1].name;
+  // Grad-CAM's usual choice: the last convolutional stage (not a pooling after it).
+  const lastStage = camLayers.filter((l) => !l.pooling).pop() || camLayers[camLayers.length - 1];
+  if (lastStage) $("cam-layer").value = lastStage.name;
   fillSelect($("cam-class"), [["", "the predicted class"],
     ...model.classes.map((name, k) => [String(k), `${k}: ${name}`])]);
   fillSelect($("filter-name"), [...model.filters.map((f) => [f, f]),
@@ -182,8 +187,10 @@ async function loadSchematic() {
     const box = document.createElement("button");
     box.type = "button";
     box.className = "region";
-    box.dataset.layer = region.layer;
-    box.setAttribute("aria-label", `layer ${region.layer}`);
+    box.dataset.layer = region.layer; // the step's last layer: the box shows its output
+    const step = region.layers || [region.layer];
+    for (const name of step) state.steps[name] = step;
+    box.setAttribute("aria-label", `layer ${step.join(" + ")}`);
     box.style.left = `${(100 * region.x0) / layout.width}%`;
     box.style.top = `${(100 * region.y0) / layout.height}%`;
     box.style.width = `${(100 * (region.x1 - region.x0)) / layout.width}%`;
@@ -220,27 +227,33 @@ function describeField(field) {
 }
 
 function showTooltip(anchor, name) {
-  const layer = state.layers[name];
-  if (!layer) return;
   const tip = $("tooltip");
   tip.replaceChildren();
-  const rows = [
-    ["layer", `${layer.name} · ${layer.kind}`],
-    ["arguments", layer.args || "—"],
-    ["output", layer.output_shape.join("×")],
-    ["parameters", formatCount(layer.params)],
-    ["MACs", formatCount(layer.macs)],
-    ["receptive field", describeField(layer.receptive_field)],
-  ];
-  for (const [key, value] of rows) {
-    const line = document.createElement("div");
-    const label = document.createElement("b");
-    label.textContent = `${key} `;
-    line.append(label, value);
-    tip.append(line);
+  // A region of the schematic stands for its whole step (a conv and its ReLU); a chip for one layer.
+  const names = anchor.classList.contains("region") ? state.steps[name] || [name] : [name];
+  for (const layerName of names) {
+    const layer = state.layers[layerName];
+    if (!layer) continue;
+    const block = document.createElement("div");
+    block.className = "tip-layer";
+    const rows = [
+      ["layer", `${layer.name} · ${layer.kind}${layer.args ? `(${layer.args})` : ""}`],
+      ["output", layer.output_shape.join("×")],
+      ["parameters", formatCount(layer.params)],
+      ["MACs", formatCount(layer.macs)],
+      ["receptive field", describeField(layer.receptive_field)],
+    ];
+    for (const [key, value] of rows) {
+      const line = document.createElement("div");
+      const label = document.createElement("b");
+      label.textContent = `${key} `;
+      line.append(label, value);
+      block.append(line);
+    }
+    tip.append(block);
   }
   const where = anchor.getBoundingClientRect();
-  tip.style.left = `${Math.max(8, where.left + window.scrollX)}px`;
+  tip.style.left = `${Math.max(8, Math.min(where.left, window.innerWidth - 380) + window.scrollX)}px`;
   tip.style.top = `${where.bottom + window.scrollY + 6}px`;
   tip.hidden = false;
 }
@@ -248,8 +261,11 @@ function showTooltip(anchor, name) {
 async function selectLayer(name) {
   state.layer = name;
   state.unit = null;
+  // Mark the chip, and the schematic's box of the step that holds the layer.
+  const step = state.steps[name] || [name];
   for (const button of document.querySelectorAll("[data-layer]")) {
-    button.classList.toggle("selected", button.dataset.layer === name);
+    const mine = button.classList.contains("region") ? step.includes(button.dataset.layer) : false;
+    button.classList.toggle("selected", button.dataset.layer === name || mine);
   }
   const layer = state.layers[name];
   // Stay on the pooling or Grad-CAM tab when the layer makes sense there.
@@ -496,12 +512,15 @@ async function showLayer(unit = null) {
     `output ${layer.output_shape.join("×")} · ${formatCount(layer.params)} parameters · ` +
     `${formatCount(layer.macs)} MACs · receptive field ${describeField(layer.receptive_field)}`;
   const hasMaps = layer.maps || layer.output_shape.length === 2;
+  // A ReLU drawn with its conv as one step shows the kernels of that conv.
+  const step = state.steps[layer.name] || [layer.name];
+  const convolution = layer.kernels ? layer.name : step.find((n) => state.layers[n].kernels);
   $("maps-block").hidden = !hasMaps;
-  $("kernels-block").hidden = !layer.kernels;
+  $("kernels-block").hidden = !convolution;
   $("field-block").hidden = true;
   const jobs = [];
   if (hasMaps) jobs.push(showMaps(layer.name));
-  if (layer.kernels) jobs.push(showKernels(layer.name));
+  if (convolution) jobs.push(showKernels(convolution));
   await Promise.all(jobs);
   if (unit && state.layer === layer.name) await showField(unit);
 }
@@ -515,7 +534,7 @@ async function showMaps(name) {
   if (state.layer !== name) return; // another layer was chosen meanwhile
   state.mapsLayout = layout;
   const img = $("maps");
-  zoomToFit(img, 680, 520, layout.height === 1 ? 28 : 0);
+  zoomToFit(img, 680, 420, layout.height === 1 ? 28 : 0);
   const mark = $("maps-mark");
   mark.width = img.clientWidth;
   mark.height = img.clientHeight;
@@ -528,8 +547,15 @@ async function showMaps(name) {
 }
 
 async function showKernels(name) {
-  await showImage($("kernels"), "/api/layer/kernels.png", { layer: name });
-  zoomToFit($("kernels"), 680, 360);
+  const [layout] = await Promise.all([
+    request("/api/layer/kernels", { layer: name }),
+    showImage($("kernels"), "/api/layer/kernels.png", { layer: name }),
+  ]);
+  $("kernels-title").textContent =
+    `Kernels of layer ${name}: ${layout.out_channels} × ${layout.in_channels} of ` +
+    `${layout.tile.join("×")}, from ${formatNumber(layout.min)} (dark) to ` +
+    `${formatNumber(layout.max)} (bright)`;
+  zoomToFit($("kernels"), 680, 260);
   $("save-kernels").href = api("/api/layer/kernels.png", { layer: name });
   $("save-kernels").download = `kernels_layer_${name}.png`;
 }
@@ -597,9 +623,10 @@ async function showField(unit) {
     `layer ${name}, channel ${unit.channel}, row ${unit.row}, column ${unit.col}`;
   Object.assign($("unit-name").dataset, { channel: unit.channel, row: unit.row, col: unit.col });
   drawBox($("field-analytic-canvas"), input, field.analytic, field.clipped);
-  drawBox($("field-empirical-canvas"), gradient, field.empirical, field.empirical);
+  drawBox($("field-empirical-canvas"), gradient, field.empirical, field.gradient);
   setBox($("field-analytic"), field.analytic);
   setBox($("field-empirical"), field.empirical);
+  setBox($("field-gradient"), field.gradient);
   $("field-block").hidden = false;
 }
 
@@ -799,7 +826,8 @@ async function showGradcam() {
     showImage($("cam-input"), "/api/input.png", { v: state.version }),
   ]);
   $("cam-info").textContent =
-    `Where layer ${layer} holds the evidence for class ${answer.target} (“${answer.class}”).`;
+    `Where layer ${layer} holds the evidence for class ${answer.target} (“${answer.class}”)` +
+    (answer.max !== undefined ? `; black 0, pale yellow ${formatNumber(answer.max)}.` : ".");
   $("cam-info").dataset.target = answer.target;
   const side = Math.max(1, Math.floor(320 / Math.max(...state.model.input_shape.slice(1))));
   for (const img of [$("cam-input"), $("cam-heat")]) {
@@ -860,7 +888,8 @@ function typedKernel() {
 function filterRequest() {
   const name = $("filter-name").value;
   if (name.startsWith("custom")) return { kernel: typedKernel() };
-  if (name === "median") return { name, size: Number($("median-size").value) };
+  if (name === "mean" || name === "median") return { name, size: Number($("filter-size").value) };
+  if (name === "gradient") return { name, operator: $("filter-operator").value };
   return { name };
 }
 
@@ -868,7 +897,7 @@ async function applyFilter() {
   if (!state.version) return;
   const answer = await postJSON("/api/filter", filterRequest());
   state.filterRuns += 1;
-  const params = { v: state.version, run: state.filterRuns };
+  const params = { v: answer.version ?? state.filterRuns };
   await Promise.all([
     showImage($("filter-result"), "/api/filter.png", params),
     showImage($("filter-input"), "/api/input.png", { v: state.version }),
@@ -876,7 +905,8 @@ async function applyFilter() {
   for (const img of [$("filter-result"), $("filter-input")]) zoomToFit(img, 300, 300);
   $("filter-info").textContent =
     `${answer.shape.join("×")} result, from ${formatNumber(answer.min)} (dark) to ` +
-    `${formatNumber(answer.max)} (bright)` + (answer.mode ? `; edges: mode "${answer.mode}"` : "");
+    `${formatNumber(answer.max)} (bright)` + (answer.mode ? `; edges: mode "${answer.mode}"` : "") +
+    (answer.name === "gradient" ? "; the numbers are the magnitude" : "");
   $("save-filter").href = api("/api/filter.png", params);
   const numbers = $("filter-numbers");
   if (answer.values) numberTable(numbers, answer.values);
@@ -888,12 +918,14 @@ async function applyFilter() {
 function hookFilters() {
   $("filter-name").addEventListener("change", guarded(async () => {
     const name = $("filter-name").value;
-    $("median-size-label").hidden = name !== "median";
+    $("filter-size-label").hidden = name !== "median" && name !== "mean";
+    $("filter-operator-label").hidden = name !== "gradient";
     $("kernel-grid").hidden = !name.startsWith("custom");
     if (name.startsWith("custom")) kernelGrid(name === "custom3" ? 3 : 5);
     await applyFilter();
   }));
-  $("median-size").addEventListener("change", guarded(applyFilter));
+  $("filter-size").addEventListener("change", guarded(applyFilter));
+  $("filter-operator").addEventListener("change", guarded(applyFilter));
   $("filter-apply").addEventListener("click", guarded(applyFilter));
 }
 
