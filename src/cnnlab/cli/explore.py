@@ -6,7 +6,6 @@ import argparse
 import time
 from pathlib import Path
 
-from .._validation import received
 from .errors import UsageError, shape_argument
 
 HELP = "a local page to look inside a network: maps, receptive fields, pooling, Grad-CAM, filters"
