@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from .errors import UsageError, check_int, shape_argument
+from .errors import UsageError, shape_argument
 
 HELP = "a local page to look inside a network: maps, receptive fields, pooling, Grad-CAM, filters"
 
@@ -46,7 +46,10 @@ def model_and_architecture(args: argparse.Namespace) -> tuple[str | None, str | 
 def run(args: argparse.Namespace) -> int:
     from ..explore import explore
 
-    check_int("--port", args.port, minimum=0)
+    if not 0 <= args.port <= 65535:
+        raise UsageError(
+            f"`--port` must be in 0..65535 (0: a free one). Received: --port={args.port}."
+        )
     model, architecture = model_and_architecture(args)
     explorer = explore(
         model, image=args.image, port=args.port, open_browser=not args.no_browser,

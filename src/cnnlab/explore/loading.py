@@ -18,7 +18,7 @@ from ..data import Normalize
 from ..data.demo_image import demo_image
 from ..data.image_folder import resize
 from ..data.shapes import shapes
-from ..inspect import summary
+from ..inspect import Summary, summary
 from ..jobs.look_inside import NamedModel, resolve_model
 from ..nn import Module
 
@@ -49,6 +49,7 @@ class Loaded:
     classes: tuple[str, ...]
     normalize: Normalize | None
     imagenet: bool = False
+    table: Summary | None = None  # ``summary`` of the model at its input shape
     examples: dict[str, Example] = field(default_factory=dict)
 
     @property
@@ -96,20 +97,17 @@ def demo_model(console=None) -> Path:
 
 
 def _describe(named: NamedModel) -> Loaded:
-    trained = named.trained
+    model, shape, label, trained = named.model, named.input_shape, named.label, named.trained
+    table = summary(model, shape)
     if trained is not None:
-        return Loaded(named.model, named.input_shape, named.label, tuple(trained.classes),
-                      trained.normalize)  # fmt: skip
-    outputs = summary(named.model, named.input_shape).rows[-1].output_shape
-    count = int(np.prod(outputs[1:]))
-    if count == 1000 and named.input_shape[0] == 3:
+        return Loaded(model, shape, label, tuple(trained.classes), trained.normalize, table=table)
+    count = int(np.prod(table.rows[-1].output_shape[1:]))
+    if count == 1000 and shape[0] == 3:
         from ..guessing.classes import imagenet_classes
         from ..guessing.preprocess import IMAGENET_NORMALIZE
 
-        return Loaded(named.model, named.input_shape, named.label, imagenet_classes(),
-                      IMAGENET_NORMALIZE, imagenet=True)  # fmt: skip
-    classes = tuple(str(i) for i in range(count))
-    return Loaded(named.model, named.input_shape, named.label, classes, None)
+        return Loaded(model, shape, label, imagenet_classes(), IMAGENET_NORMALIZE, True, table)
+    return Loaded(model, shape, label, tuple(str(i) for i in range(count)), None, table=table)
 
 
 def _examples(loaded: Loaded) -> dict[str, Example]:

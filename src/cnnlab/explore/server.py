@@ -59,7 +59,9 @@ class ExploreServer(ThreadingHTTPServer):
         self.static = read_static  # tests may serve placeholders
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, name="cnnlab-explore", daemon=True)
+        thread = threading.Thread(
+            target=self.serve_forever, args=(0.05,), name="cnnlab-explore", daemon=True
+        )  # polls for shutdown every 50 ms: close() is quick
         thread.start()
         return thread
 

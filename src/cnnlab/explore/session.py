@@ -37,7 +37,7 @@ class Session:
         self.version = 0
         self.cache: dict[tuple, object] = {}  # per input; cleared by each new input
         self.lasting: dict[tuple, object] = {}  # per session
-        self.table = summary(self.model, self.input_shape)
+        self.table = loaded.table or summary(self.model, self.input_shape)
         # leaf layers by name, in forward order (a layer called twice: its last call)
         self.rows = {row.name: row for row in self.table.rows if row.is_leaf}
         self.modules = dict(self.model.named_modules())

@@ -1,0 +1,124 @@
+"""Every MODEL form opens in the explorer, and the command line serves until Ctrl-C."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import urllib.request
+
+import numpy as np
+import pytest
+import torch
+
+from checks.cli import cnnlab
+from checks.explore_client import Client
+from cnnlab.cli.main import main
+from cnnlab.data import Normalize
+from cnnlab.explore import explore
+from cnnlab.jobs import TrainedModel, save_trained
+from cnnlab.models import lenet5
+
+FACTORY = """
+from cnnlab.nn import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
+
+input_shape = (1, 12, 12)
+
+
+def tiny():
+    return Sequential(Conv2d(1, 4, 3, padding=1), ReLU(), MaxPool2d(2), Flatten(), Linear(144, 3))
+
+
+def not_a_model():
+    return "a string"
+"""
+
+
+@pytest.fixture
+def factory_file(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text(textwrap.dedent(FACTORY))
+    return path
+
+
+def test_a_users_own_model_from_a_python_file(factory_file):
+    with explore(f"{factory_file}:tiny", open_browser=False) as explorer:
+        model = Client(explorer).get("/api/model").json()
+    assert model["name"] == f"{factory_file}:tiny" and model["input_shape"] == [1, 12, 12]
+    assert [layer["kind"] for layer in model["layers"]][:3] == ["Conv2d", "ReLU", "MaxPool2d"]
+    assert model["classes"] == ["0", "1", "2"] and model["drawable"] is True
+
+
+def test_a_python_file_says_what_it_must_provide(factory_file, tmp_path):
+    with pytest.raises(TypeError, match="must return a cnnlab Module"):
+        explore(f"{factory_file}:not_a_model", open_browser=False)
+    with pytest.raises(ValueError, match="has no function 'missing'"):
+        explore(f"{factory_file}:missing", open_browser=False)
+    bare = tmp_path / "bare.py"
+    bare.write_text(FACTORY.replace("input_shape = (1, 12, 12)", ""))
+    with pytest.raises(ValueError, match=r"needs its input shape .* pass --input 1x28x28"):
+        explore(f"{bare}:tiny", open_browser=False)
+    with explore(f"{bare}:tiny", open_browser=False, input_shape=(1, 12, 12)) as explorer:
+        assert explorer.session.input_shape == (1, 12, 12)
+
+
+def test_a_model_from_cnnlab_train_brings_its_classes_and_examples(tmp_path):
+    classes = ("circle", "square", "triangle", "cross", "ring")
+    trained = TrainedModel(lenet5(num_classes=5, rng=0), "lenet5", {"num_classes": 5}, classes,
+                           (1, 28, 28), Normalize([0.2], [0.3]))  # fmt: skip
+    weights, _ = save_trained(trained, tmp_path / "model.safetensors")
+    with explore(weights, open_browser=False) as explorer:
+        client = Client(explorer)
+        model = client.get("/api/model").json()
+        answer = client.post_json("/api/input", {"example": "test-3"}).json()
+    assert model["classes"] == list(classes)
+    assert [e["id"] for e in model["examples"]][:2] == ["test-0", "test-1"]
+    assert {p["class"] for p in answer["prediction"]} == set(classes)
+    np.testing.assert_allclose(explorer.session.x, (explorer.session.image[None] - 0.2) / 0.3,
+                               rtol=1e-5)  # fmt: skip
+
+
+def test_a_torch_pth_file_with_its_architecture(tmp_path):
+    model = lenet5(rng=3)
+    path = tmp_path / "lenet.pth"
+    torch.save({k: torch.from_numpy(v.copy()) for k, v in model.state_dict().items()}, path)
+    with explore(path, open_browser=False, architecture="lenet5") as explorer:
+        weight = explorer.session.modules["0"].weight.data
+        np.testing.assert_array_equal(weight, model[0].weight.data)
+    with pytest.raises(ValueError, match="name its architecture with --model"):
+        explore(path, open_browser=False)
+
+
+def test_the_command_line_prints_the_url_serves_and_ends_on_ctrl_c():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cnnlab", "explore", "lenet5", "--no-browser"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+    )  # fmt: skip
+    try:
+        line = process.stdout.readline()
+        match = re.fullmatch(r"cnnlab explore: (http://127\.0\.0\.1:\d+/\?token=[\w-]+)\n", line)
+        assert match, line
+        base, token = match[1].split("/?token=")
+        with urllib.request.urlopen(f"{base}/api/model?token={token}", timeout=30) as reply:
+            assert b'"Conv2d"' in reply.read()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert out == "" and err.count("\n") == 1 and "interrupted" in err
+
+
+def test_the_command_line_takes_a_python_file_and_explains_a_missing_shape(factory_file):
+    bare = factory_file.with_name("bare.py")
+    bare.write_text(FACTORY.replace("input_shape = (1, 12, 12)", ""))
+    result = cnnlab("explore", f"{bare}:tiny", "--no-browser", timeout=60)
+    assert result.returncode == 2 and "pass --input 1x28x28" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("port", ["-1", "65536"])
+def test_the_command_line_refuses_a_port_outside_0_to_65535(port, capsys):
+    assert main(["explore", "lenet5", "--no-browser", "--port", port]) == 2
+    assert "`--port` must be" in capsys.readouterr().err
