@@ -507,7 +507,8 @@ function showPrediction(prediction, output = null) {
 
 async function showLayer(unit = null) {
   const layer = state.layers[state.layer];
-  $("layer-title").textContent = `Layer ${layer.name} · ${layer.kind}(${layer.args})`;
+  $("layer-title").textContent =
+    `Layer ${layer.name} · ${layer.kind}${layer.args ? `(${layer.args})` : ""}`;
   $("layer-info").textContent =
     `output ${layer.output_shape.join("×")} · ${formatCount(layer.params)} parameters · ` +
     `${formatCount(layer.macs)} MACs · receptive field ${describeField(layer.receptive_field)}`;
@@ -539,8 +540,12 @@ async function showMaps(name) {
   mark.width = img.clientWidth;
   mark.height = img.clientHeight;
   markUnit();
+  $("maps-heading").textContent = layout.height * layout.width === 1
+    ? "Outputs, one per feature" : "Activation maps";
   $("maps-range").textContent =
-    `${layout.channels} channels of ${layout.height}×${layout.width}; ` +
+    (layout.height * layout.width === 1
+      ? `${layout.channels} features; `
+      : `${layout.channels} channels of ${layout.height}×${layout.width}; `) +
     `values from ${formatNumber(layout.min)} (dark) to ${formatNumber(layout.max)} (bright)`;
   $("save-maps").href = api("/api/layer/maps.png", params);
   $("save-maps").download = `maps_layer_${name}.png`;
@@ -569,12 +574,11 @@ function unitAt(event) {
   const [tileHeight, tileWidth] = layout.tile;
   const column = Math.floor(x / (tileWidth + layout.gap));
   const row = Math.floor(y / (tileHeight + layout.gap));
-  const i = y - row * (tileHeight + layout.gap);
-  const j = x - column * (tileWidth + layout.gap);
+  // A click on the gap after a tile counts for that tile (a vector's tiles are 1 pixel wide).
+  const i = Math.min(y - row * (tileHeight + layout.gap), tileHeight - 1);
+  const j = Math.min(x - column * (tileWidth + layout.gap), tileWidth - 1);
   const channel = row * layout.columns + column;
-  if (i >= tileHeight || j >= tileWidth || column >= layout.columns || channel >= layout.channels) {
-    return null; // a click on the gap between tiles
-  }
+  if (column >= layout.columns || channel >= layout.channels) return null;
   return {
     channel,
     row: Math.floor((i * layout.height) / tileHeight),
@@ -619,8 +623,10 @@ async function showField(unit) {
   if (state.layer !== name) return;
   state.unit = unit;
   markUnit();
-  $("unit-name").textContent =
-    `layer ${name}, channel ${unit.channel}, row ${unit.row}, column ${unit.col}`;
+  const isVector = state.mapsLayout && state.mapsLayout.height * state.mapsLayout.width === 1;
+  $("unit-name").textContent = isVector
+    ? `layer ${name}, feature ${unit.channel}`
+    : `layer ${name}, channel ${unit.channel}, row ${unit.row}, column ${unit.col}`;
   Object.assign($("unit-name").dataset, { channel: unit.channel, row: unit.row, col: unit.col });
   drawBox($("field-analytic-canvas"), input, field.analytic, field.clipped);
   drawBox($("field-empirical-canvas"), gradient, field.empirical, field.gradient);
@@ -646,7 +652,7 @@ function drawBox(canvas, picture, full, inside) {
     (box.bottom - box.top + 1) * zoom,
   ];
   if (inside) {
-    context.fillStyle = "rgba(255, 122, 26, 0.18)";
+    context.fillStyle = "rgba(255, 122, 26, 0.12)";
     context.fillRect(...rectangle(inside));
     context.strokeStyle = "#ff7a1a";
     context.lineWidth = 2;
@@ -695,8 +701,11 @@ async function loadPooling(example = null) {
     $("pool-info").textContent = "This network has no pooling layer; try the 6x6 example.";
     return;
   }
+  const key = JSON.stringify(params);
+  if (state.pooling && state.pooling.key === key) return; // shown already (a second "change")
   const pooling = await request("/api/pooling", params);
   pooling.example = example;
+  pooling.key = key;
   state.pooling = pooling;
   stopPlaying();
   const where = example
