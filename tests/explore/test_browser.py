@@ -176,6 +176,9 @@ def test_clicking_a_unit_outlines_the_receptive_field_that_summary_gives(page, e
     gradient = page.eval_on_selector("#field-gradient", "e => ({...e.dataset})")
     assert max(top, 0) <= int(gradient["top"]) <= int(gradient["bottom"]) <= min(bottom, 27)
     assert max(left, 0) <= int(gradient["left"]) <= int(gradient["right"]) <= min(right, 27)
+    with page.expect_download() as download:  # both pictures as one PNG
+        page.click("#save-field")
+    assert download.value.suggested_filename == "receptive_field.png"
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "layer", full_page=True)
     assert page.errors == []
@@ -274,6 +277,21 @@ def test_an_uploaded_image_becomes_the_input_and_its_maps_are_shown(page, explor
     assert page.errors == []
 
 
+def test_a_file_that_is_no_image_gets_the_servers_message_and_the_page_goes_on(page, explorer):
+    open_page(page, explorer)
+    before = probabilities(page)
+    upload = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a picture"}
+    page.set_input_files("#upload", files=[upload])
+    settle(page)
+    assert page.eval_on_selector("#status", "s => s.classList.contains('error')")
+    assert page.inner_text("#status")  # the server's words, e.g. "... not an image ..."
+    assert probabilities(page) == before
+    page.select_option("#examples", "test-4")
+    settle(page)
+    assert page.get_attribute("#prediction li:first-child", "data-class") == "cross"
+    assert all("status of 4" in error for error in page.errors)  # only the refused upload
+
+
 def filter_numbers(page) -> np.ndarray:
     return np.array(table_values(page, "#filter-numbers"), dtype=np.float64)
 
@@ -321,6 +339,15 @@ def test_the_pooling_tab_shows_the_lecture_example_window_by_window(page, explor
     screenshot(page, "pooling", "#inside")
     page.click("#pool-end")
     assert table_values(page, "#pool-output") == [[1, 6, 6], [3, 3, 1], [1, 1, 1]]
+    # on a real map: the first max pooling's channel 1, its top-left 16x16 corner in 8x8
+    page.select_option("#pool-layer", "2")
+    page.fill("#pool-channel", "1")
+    page.press("#pool-channel", "Enter")
+    settle(page)
+    page.click("#pool-end")
+    shown = np.array(table_values(page, "#pool-output"))
+    assert shown.shape == (8, 8)
+    np.testing.assert_allclose(shown, explorer.session.outputs["2"][0, 1, :8, :8], rtol=1e-6)
     assert page.errors == []
 
 
