@@ -832,14 +832,16 @@ async function showGradcam() {
   const [answer] = await Promise.all([
     request("/api/gradcam", params),
     showImage($("cam-heat"), "/api/gradcam.png", params),
+    showImage($("cam-heat-plain"), "/api/gradcam.png", params),
     showImage($("cam-input"), "/api/input.png", { v: state.version }),
+    showImage($("cam-plain"), "/api/input.png", { v: state.version }),
   ]);
   $("cam-info").textContent =
     `Where layer ${layer} holds the evidence for class ${answer.target} (“${answer.class}”)` +
     (answer.max !== undefined ? `; black 0, pale yellow ${formatNumber(answer.max)}.` : ".");
   $("cam-info").dataset.target = answer.target;
-  const side = Math.max(1, Math.floor(320 / Math.max(...state.model.input_shape.slice(1))));
-  for (const img of [$("cam-input"), $("cam-heat")]) {
+  const side = Math.max(1, Math.floor(224 / Math.max(...state.model.input_shape.slice(1))));
+  for (const img of [$("cam-input"), $("cam-heat"), $("cam-plain"), $("cam-heat-plain")]) {
     img.style.width = `${state.model.input_shape[2] * side}px`;
     img.style.height = `${state.model.input_shape[1] * side}px`;
   }
