@@ -20,11 +20,11 @@ const state = {
   prediction: [], // [{class, index, probability}], most likely first
   layer: null, // the selected layer's name
   mapsLayout: null, // the mosaic layout of the selected layer's maps
+  layerVersion: 0, // the input whose maps are shown
   unit: null, // the clicked unit: {channel, row, col}
   tab: "layer",
   pooling: null, // the answer of /api/pooling being shown
-  poolStep: -1, // how many windows of it are done (-1: none)
-  filterRuns: 0, // counts filter results, so that each image URL is new
+  poolStep: -1, // the last window done (-1: none yet)
 };
 
 let pending = 0; // requests and image loads under way (tests wait for 0)
@@ -534,6 +534,7 @@ async function showMaps(name) {
   ]);
   if (state.layer !== name) return; // another layer was chosen meanwhile
   state.mapsLayout = layout;
+  state.layerVersion = state.version;
   const img = $("maps");
   zoomToFit(img, 680, 420, layout.height === 1 ? 28 : 0);
   const mark = $("maps-mark");
@@ -907,8 +908,7 @@ function filterRequest() {
 async function applyFilter() {
   if (!state.version) return;
   const answer = await postJSON("/api/filter", filterRequest());
-  state.filterRuns += 1;
-  const params = { v: answer.version ?? state.filterRuns };
+  const params = { v: answer.version }; // each filter result has its own version
   await Promise.all([
     showImage($("filter-result"), "/api/filter.png", params),
     showImage($("filter-input"), "/api/input.png", { v: state.version }),
@@ -923,7 +923,6 @@ async function applyFilter() {
   if (answer.values) numberTable(numbers, answer.values);
   else numbers.replaceChildren();
   $("filter-numbers-box").hidden = !answer.values;
-  numbers.dataset.run = state.filterRuns;
 }
 
 function hookFilters() {
@@ -952,9 +951,17 @@ function showTab(name) {
   }
 }
 
+// Open a tab and bring it up to date with the current input.
 async function openTab(name) {
   showTab(name);
-  if (name === "pooling" && !state.pooling) await loadPooling($("pool-layer").value ? null : "pool6x6");
+  if (name === "layer" && state.layer && state.layerVersion !== state.version) {
+    await showLayer(state.unit);
+  }
+  if (name === "pooling") {
+    const onExample = state.pooling && state.pooling.example;
+    const hasLayer = $("pool-layer").value !== "";
+    if (!onExample) await loadPooling(hasLayer ? null : "pool6x6"); // does nothing when shown
+  }
   if (name === "gradcam") await showGradcam();
   if (name === "filters") await applyFilter();
 }
