@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import threading
 import webbrowser
 from pathlib import Path
 
 from ..imageio import read_image
 from ..nn import Module
+from .layers import schematic
 from .loading import load
 from .server import ExploreServer
 from .session import Session
@@ -23,6 +25,9 @@ class Explorer:
         self.token = self.server.token
         self.url = f"http://127.0.0.1:{self.port}/?token={self.token}"
         self._thread = self.server.start()
+        # the schematic takes matplotlib a while (0.3 s for LeNet-5, 1.3 s for a ResNeXt):
+        # drawn now, it is ready when the page asks
+        threading.Thread(target=schematic, args=(session,), daemon=True).start()
 
     def close(self) -> None:
         """Stop serving and free the port."""
