@@ -63,6 +63,22 @@ def test_a_python_file_says_what_it_must_provide(factory_file, tmp_path):
         assert explorer.session.input_shape == (1, 12, 12)
 
 
+def test_a_model_of_signals_shows_each_map_as_one_row():
+    from cnnlab.inspect import summary
+    from cnnlab.models import spectra_cnn
+
+    model = spectra_cnn(rng=0)
+    with explore(model, open_browser=False, input_shape=(1, 256)) as explorer:
+        client = Client(explorer)
+        layer = client.get("/api/layer?layer=3").json()
+        field = client.get("/api/field?layer=4&channel=2&col=20").json()
+        refused = client.get("/api/field?layer=4&channel=2&row=1&col=20")
+    assert (layer["channels"], layer["height"], layer["width"]) == (8, 1, 128)
+    ((left, right),) = summary(model, (1, 256)).rows[4].receptive_field.interval((20,))
+    assert field["analytic"] == {"top": 0, "left": left, "bottom": 0, "right": right}
+    assert refused.status == 400 and "row in 0..0" in refused.json()["error"]
+
+
 def test_a_model_from_cnnlab_train_brings_its_classes_and_examples(tmp_path):
     classes = ("circle", "square", "triangle", "cross", "ring")
     trained = TrainedModel(lenet5(num_classes=5, rng=0), "lenet5", {"num_classes": 5}, classes,
