@@ -7,10 +7,12 @@ import threading
 import webbrowser
 from pathlib import Path
 
+from .._validation import received
 from ..imageio import read_image
 from ..nn import Module
 from .layers import schematic
 from .loading import load
+from .pictures import prepare_picture
 from .server import ExploreServer
 from .session import Session
 
@@ -85,11 +87,13 @@ def explore(
     ...     explorer.url.startswith("http://127.0.0.1:")
     True
     """
-    session = Session(load(model, input_shape, architecture, console))
+    loaded = load(model, input_shape, architecture, console)
+    if len(loaded.input_shape) != 3 and image is not None:
+        raise ValueError(f"`image` is for models of images (C, H, W). {received(image=image)}")
+    session = Session(loaded)
     if image is not None:
-        picture = read_image(image)  # the file's errors, before the server starts
-        del picture
-        session.set_upload(Path(image).read_bytes())
+        picture = read_image(image, color="gray" if loaded.input_shape[0] == 1 else "rgb")
+        session.set_image(prepare_picture(picture, loaded.input_shape, loaded.imagenet))
     explorer = Explorer(session, port)
     if open_browser:
         webbrowser.open(explorer.url)
