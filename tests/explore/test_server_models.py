@@ -175,3 +175,11 @@ def test_without_a_model_it_opens_the_demos_lenet5_training_it_if_missing(tmp_pa
     with explore(open_browser=False):  # trained once, then read
         pass
     assert made == [Path("cnnlab-demo")]
+
+
+def test_cnnlab_explore_is_both_the_package_and_the_function():
+    import cnnlab
+
+    with cnnlab.explore("lenet5", open_browser=False) as explorer:
+        assert isinstance(explorer, cnnlab.explore.Explorer)
+        assert isinstance(explorer.session, cnnlab.explore.Session)
