@@ -19,7 +19,7 @@ no_grad     forward passes that keep nothing for backward (as torch.no_grad)
 set_num_threads / get_num_threads   threads for batch-parallel work (as torch's)
 set_backend / get_backend / use_backend   "fast" (default) or the readable "reference" ops
 keep_freed_memory   let glibc reuse freed big arrays (the command line calls it)
-explore     a local page to look inside a network, for any model (``cnnlab explore``)
+explore     cnnlab.explore(model): a local page to look inside a network (``cnnlab explore``)
 
 Each name is imported on first use, so ``import cnnlab`` is quick and changes nothing
 outside cnnlab: no malloc setting, no thread, no signal handler.
@@ -45,11 +45,10 @@ FUNCTIONS = {
     "set_backend": "backend",
     "use_backend": "backend",
     "keep_freed_memory": "memory",
-    "explore": "explore",
 }
 SUBMODULES = (
-    "backend", "data", "filters", "functional", "grad_mode", "guessing", "imageio", "inspect",
-    "jobs", "memory", "models", "nn", "optim", "physics", "serialization", "signal",
+    "backend", "data", "explore", "filters", "functional", "grad_mode", "guessing", "imageio",
+    "inspect", "jobs", "memory", "models", "nn", "optim", "physics", "serialization", "signal",
     "tour", "train", "viz", "weights",
 )  # fmt: skip
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -61,6 +62,22 @@ def test_a_python_file_says_what_it_must_provide(factory_file, tmp_path):
         explore(f"{bare}:tiny", open_browser=False)
     with explore(f"{bare}:tiny", open_browser=False, input_shape=(1, 12, 12)) as explorer:
         assert explorer.session.input_shape == (1, 12, 12)
+
+
+def test_a_model_of_signals_shows_each_map_as_one_row():
+    from cnnlab.inspect import summary
+    from cnnlab.models import spectra_cnn
+
+    model = spectra_cnn(rng=0)
+    with explore(model, open_browser=False, input_shape=(1, 256)) as explorer:
+        client = Client(explorer)
+        layer = client.get("/api/layer?layer=3").json()
+        field = client.get("/api/field?layer=4&channel=2&col=20").json()
+        refused = client.get("/api/field?layer=4&channel=2&row=1&col=20")
+    assert (layer["channels"], layer["height"], layer["width"]) == (8, 1, 128)
+    ((left, right),) = summary(model, (1, 256)).rows[4].receptive_field.interval((20,))
+    assert field["analytic"] == {"top": 0, "left": left, "bottom": 0, "right": right}
+    assert refused.status == 400 and "row in 0..0" in refused.json()["error"]
 
 
 def test_a_model_from_cnnlab_train_brings_its_classes_and_examples(tmp_path):
@@ -122,3 +139,47 @@ def test_the_command_line_takes_a_python_file_and_explains_a_missing_shape(facto
 def test_the_command_line_refuses_a_port_outside_0_to_65535(port, capsys):
     assert main(["explore", "lenet5", "--no-browser", "--port", port]) == 2
     assert "`--port` must be" in capsys.readouterr().err
+
+
+def test_an_image_to_start_with_is_the_first_input(tmp_path):
+    from cnnlab.imageio import write_image
+
+    picture = np.zeros((56, 56))
+    picture[:, 28:] = 1.0
+    write_image(tmp_path / "half.png", picture)
+    with explore("lenet5", image=tmp_path / "half.png", open_browser=False) as explorer:
+        image = explorer.session.image[0]
+        assert image[:, :12].max() < 0.05 and image[:, -12:].min() > 0.95
+        assert explorer._repr_html_().startswith(f'<iframe src="{explorer.url}"')
+    with pytest.raises(FileNotFoundError, match="No such image file"):
+        explore("lenet5", image=tmp_path / "none.png", open_browser=False)
+
+
+def test_without_a_model_it_opens_the_demos_lenet5_training_it_if_missing(tmp_path, monkeypatch):
+    from cnnlab.tour import training
+
+    monkeypatch.chdir(tmp_path)
+    made = []
+
+    def quick_training(out, console=None, **options):  # the demo's training, made small
+        made.append(out)
+        out.mkdir(parents=True)
+        classes = ("circle", "square", "triangle", "cross", "ring")
+        trained = TrainedModel(lenet5(num_classes=5, rng=0), "lenet5", {"num_classes": 5},
+                               classes, (1, 28, 28), Normalize([0.1], [0.3]))  # fmt: skip
+        save_trained(trained, out / "model.safetensors")
+
+    monkeypatch.setattr(training, "training_tour", quick_training)
+    with explore(open_browser=False) as explorer:
+        assert explorer.session.loaded.name == "lenet5 from cnnlab-demo/model.safetensors"
+    with explore(open_browser=False):  # trained once, then read
+        pass
+    assert made == [Path("cnnlab-demo")]
+
+
+def test_cnnlab_explore_is_both_the_package_and_the_function():
+    import cnnlab
+
+    with cnnlab.explore("lenet5", open_browser=False) as explorer:
+        assert isinstance(explorer, cnnlab.explore.Explorer)
+        assert isinstance(explorer.session, cnnlab.explore.Session)

@@ -6,7 +6,8 @@ import argparse
 import time
 from pathlib import Path
 
-from .errors import UsageError, shape_argument
+from .budget import check_model_budget
+from .errors import UsageError, input_error, shape_argument
 
 HELP = "a local page to look inside a network: maps, receptive fields, pooling, Grad-CAM, filters"
 
@@ -43,18 +44,37 @@ def model_and_architecture(args: argparse.Namespace) -> tuple[str | None, str | 
     return str(args.weights), args.architecture or args.model
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..explore import explore
+def check(args: argparse.Namespace) -> None:
+    """The options' checks, and the memory the model's maps need, before it is built."""
+    from ..jobs.look_inside import estimate_summary_bytes
+    from ..models import ARCHITECTURES
 
     if not 0 <= args.port <= 65535:
         raise UsageError(
             f"`--port` must be in 0..65535 (0: a free one). Received: --port={args.port}."
         )
+    model, _ = model_and_architecture(args)
+    # every layer's output is kept for the current input: as much as a summary holds
+    estimable = model in ARCHITECTURES or str(model).endswith(".safetensors")
+    estimate = estimate_summary_bytes if estimable else lambda *_: 0
+    check_model_budget(f"Exploring {model or 'the demo model'}", estimate, model, args.input)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..explore import explore
+    from ..models import ARCHITECTURES
+
+    check(args)
     model, architecture = model_and_architecture(args)
-    explorer = explore(
-        model, image=args.image, port=args.port, open_browser=not args.no_browser,
-        input_shape=args.input, architecture=architecture,
-    )  # fmt: skip
+    try:
+        explorer = explore(
+            model, image=args.image, port=args.port, open_browser=not args.no_browser,
+            input_shape=args.input, architecture=architecture,
+        )  # fmt: skip
+    except ValueError as error:  # a zoo model is built for the input: it may be too small
+        raise (
+            input_error(model, args.input, error) if model in ARCHITECTURES else error
+        ) from error
     print(f"cnnlab explore: {explorer.url}", flush=True)
     try:
         while True:

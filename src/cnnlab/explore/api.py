@@ -75,7 +75,8 @@ def prediction(session, query, body) -> dict:
 
 
 def input_png(session, query, body) -> bytes:
-    return session.cached(("input.png",), lambda: images.picture_png(session.image))
+    image = session.image.reshape(layers.planes(session.input_shape))
+    return session.cached(("input.png",), lambda: images.picture_png(image))
 
 
 def layer(session, query, body) -> dict:

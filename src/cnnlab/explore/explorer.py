@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import html
+import threading
 import webbrowser
 from pathlib import Path
 
+from .._validation import received
 from ..imageio import read_image
 from ..nn import Module
+from .layers import schematic
 from .loading import load
+from .pictures import prepare_picture
 from .server import ExploreServer
 from .session import Session
 
@@ -23,6 +27,9 @@ class Explorer:
         self.token = self.server.token
         self.url = f"http://127.0.0.1:{self.port}/?token={self.token}"
         self._thread = self.server.start()
+        # the schematic takes matplotlib a while (0.3 s for LeNet-5, 1.3 s for a ResNeXt):
+        # drawn now, it is ready when the page asks
+        threading.Thread(target=schematic, args=(session,), daemon=True).start()
 
     def close(self) -> None:
         """Stop serving and free the port."""
@@ -80,11 +87,13 @@ def explore(
     ...     explorer.url.startswith("http://127.0.0.1:")
     True
     """
-    session = Session(load(model, input_shape, architecture, console))
+    loaded = load(model, input_shape, architecture, console)
+    if len(loaded.input_shape) != 3 and image is not None:
+        raise ValueError(f"`image` is for models of images (C, H, W). {received(image=image)}")
+    session = Session(loaded)
     if image is not None:
-        picture = read_image(image)  # the file's errors, before the server starts
-        del picture
-        session.set_upload(Path(image).read_bytes())
+        picture = read_image(image, color="gray" if loaded.input_shape[0] == 1 else "rgb")
+        session.set_image(prepare_picture(picture, loaded.input_shape, loaded.imagenet))
     explorer = Explorer(session, port)
     if open_browser:
         webbrowser.open(explorer.url)

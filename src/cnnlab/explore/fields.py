@@ -18,26 +18,26 @@ from ..inspect import receptive_field_empirical
 from ..inspect.tracing import Tracer, evaluating
 from ..nn import MaxPool2d
 from .images import grey_png
+from .layers import planes
 
 POOLING_SHOWN = 16  # rows and columns of a pooled map shown number by number
 
 
 def check_unit(session, layer: str, channel: int, row: int, col: int) -> tuple[int, ...]:
-    """The unit's index in one example's output of ``layer``: ``(c, i, j)``, or ``(f,)``."""
+    """The unit's index in one example's output of ``layer``: ``(c, i, j)``, ``(c, j)`` for
+    a signal, ``(c,)`` for a vector (then ``row`` and ``col`` are 0; see `planes`)."""
     shape = session.output_of(layer).shape[1:]
-    if len(shape) == 3:
-        index, names = (channel, row, col), ("channel", "row", "col")
-    else:
-        index, names = (channel,), ("channel",)
-        if row or col:
-            shape, index, names = (*shape, 1, 1), (channel, row, col), ("channel", "row", "col")
-    if len(shape) != len(index) or not all(0 <= i < n for i, n in zip(index, shape, strict=True)):
-        ranges = ", ".join(f"{name} in 0..{n - 1}" for name, n in zip(names, shape, strict=False))
+    view = planes(shape)
+    unit = (channel, row, col)
+    if not all(0 <= i < n for i, n in zip(unit, view, strict=True)):
+        ranges = ", ".join(
+            f"{name} in 0..{n - 1}" for name, n in zip(("channel", "row", "col"), view, strict=True)
+        )
         raise ValueError(
             f"The unit must lie inside the output of layer '{layer}' ({ranges}). "
             f"{received(channel=channel, row=row, col=col)}"
         )
-    return index[: len(session.output_of(layer).shape) - 1]
+    return {1: (channel,), 2: (channel, col)}.get(len(shape), unit)
 
 
 def _box(rows: tuple[int, int], cols: tuple[int, int]) -> dict:
@@ -45,15 +45,20 @@ def _box(rows: tuple[int, int], cols: tuple[int, int]) -> dict:
             "right": int(cols[1])}  # fmt: skip
 
 
+def _rows_cols(intervals) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Per-axis ``(first, last)`` pairs as rows and columns (a signal's one row is 0)."""
+    return ((0, 0), *intervals) if len(intervals) == 1 else tuple(intervals)
+
+
 def field(session, layer: str, channel: int, row: int, col: int) -> dict:
     """The analytic, clipped, empirical and gradient boxes of one unit (see module notes)."""
     unit = check_unit(session, layer, channel, row, col)
-    spatial = unit[1:] if len(unit) == 3 else None
+    spatial = unit[1:] or None
     answer: dict = {"layer": layer, "unit": list(unit)}
     receptive = session.row(layer).receptive_field
-    height, width = session.input_shape[1:]
-    if receptive is not None and receptive.ndim == 2:
-        rows, cols = receptive.interval(spatial)
+    _, height, width = planes(session.input_shape)
+    if receptive is not None:
+        rows, cols = _rows_cols(receptive.interval(spatial))
         answer["analytic"] = _box(rows, cols)
         clipped = (max(rows[0], 0), min(rows[1], height - 1))
         answer["clipped"] = _box(clipped, (max(cols[0], 0), min(cols[1], width - 1)))
@@ -62,26 +67,24 @@ def field(session, layer: str, channel: int, row: int, col: int) -> dict:
     answer["empirical"] = session.cached(
         ("empirical", layer, spatial), lambda: _empirical(session, layer, spatial), lasting=True
     )
-    answer["gradient"] = _support(gradient(session, layer, unit))
+    grad = gradient(session, layer, unit).reshape(planes(session.input_shape))
+    reached = np.nonzero(np.any(grad != 0, axis=0))
+    answer["gradient"] = (
+        _box((reached[0].min(), reached[0].max()), (reached[1].min(), reached[1].max()))
+        if reached[0].size
+        else None
+    )
     return answer
 
 
-def _empirical(session, layer: str, spatial) -> dict | None:
+def _empirical(session, layer: str, spatial) -> dict:
     measured = receptive_field_empirical(session.model, session.input_shape, layer, spatial)
-    if len(measured.first) != 2:
-        return None
-    return _box((measured.first[0], measured.last[0]), (measured.first[1], measured.last[1]))
-
-
-def _support(grad: np.ndarray) -> dict | None:
-    reached = np.nonzero(np.any(grad != 0, axis=0))
-    if not reached[0].size:
-        return None
-    return _box((reached[0].min(), reached[0].max()), (reached[1].min(), reached[1].max()))
+    rows, cols = _rows_cols(list(zip(measured.first, measured.last, strict=True)))
+    return _box(rows, cols)
 
 
 def gradient(session, layer: str, unit: tuple[int, ...]) -> np.ndarray:
-    """``d unit / d input`` for the current input, ``(C, H, W)`` (cached per input)."""
+    """``d unit / d input`` for the current input, of the input's shape (cached per input)."""
     return session.cached(("gradient", layer, unit), lambda: _gradient(session, layer, unit))
 
 
@@ -108,7 +111,8 @@ def _gradient(session, layer: str, unit: tuple[int, ...]) -> np.ndarray:
 def gradient_png(session, layer: str, channel: int, row: int, col: int) -> bytes:
     """|d unit / d input|, largest over the input's channels, black 0 and white the largest."""
     unit = check_unit(session, layer, channel, row, col)
-    size = np.abs(gradient(session, layer, unit)).max(axis=0)
+    grad = gradient(session, layer, unit).reshape(planes(session.input_shape))
+    size = np.abs(grad).max(axis=0)
     return grey_png(size, 0.0, float(size.max()) or 1.0)
 
 

@@ -19,7 +19,7 @@ def describe(session) -> list[dict]:
     layers = []
     for row in session.rows.values():
         field = row.receptive_field
-        maps = len(row.output_shape) == 4
+        maps = len(row.output_shape) >= 3  # (N, C, H, W), or a signal's (N, C, L): one row
         layers.append({
             "name": row.name,
             "kind": row.kind,
@@ -33,20 +33,23 @@ def describe(session) -> list[dict]:
             "maps": maps,
             "kernels": isinstance(row.module, Conv2d),
             "pooling": isinstance(row.module, POOLS),
-            "gradcam": maps and isinstance(session.output, np.ndarray)
-            and session.output.ndim == 2,
+            "gradcam": len(row.output_shape) == 4 and np.ndim(session.output) == 2,
         })  # fmt: skip
     return layers
 
 
-def _as_maps(output: np.ndarray) -> np.ndarray:
-    """One example's output as ``(C, H, W)``: a vector is ``(F, 1, 1)``, a 1-D map ``(C, 1, L)``."""
-    first = np.asarray(output[0], np.float32)
-    if first.ndim == 1:
-        return first[:, None, None]
-    if first.ndim == 2:
-        return first[:, None, :]
-    return first.reshape(first.shape[0], first.shape[1], -1)
+def planes(shape: tuple[int, ...]) -> tuple[int, int, int]:
+    """One example's shape seen as maps ``(C, H, W)``: a signal ``(C, L)`` is one row
+    ``(C, 1, L)``, a vector ``(F,)`` is ``(F, 1, 1)``.
+
+    >>> planes((8, 100)), planes((10,))
+    ((8, 1, 100), (10, 1, 1))
+    """
+    if len(shape) == 1:
+        return (shape[0], 1, 1)
+    if len(shape) == 2:
+        return (shape[0], 1, shape[1])
+    return (shape[0], shape[1], int(np.prod(shape[2:])))
 
 
 def maps_layout(session, layer: str) -> dict:
@@ -59,7 +62,8 @@ def maps_png(session, layer: str) -> bytes:
 
 
 def _maps(session, layer: str) -> tuple[dict, bytes]:
-    maps = _as_maps(session.output_of(layer))
+    output = np.asarray(session.output_of(layer)[0], np.float32)
+    maps = output.reshape(planes(output.shape))
     count, height, width = maps.shape
     vector = height == width == 1
     plan = images.layout(count, height, width, columns=count if vector else None)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._validation import received
 from ..data import Normalize
 from ..data.demo_image import demo_image
 from ..data.image_folder import resize
@@ -98,7 +99,14 @@ def demo_model(console=None) -> Path:
 
 def _describe(named: NamedModel) -> Loaded:
     model, shape, label, trained = named.model, named.input_shape, named.label, named.trained
+    if len(shape) not in (2, 3):
+        raise ValueError(
+            f"The explorer shows models of images (C, H, W) or signals (C, L): the input "
+            f"shape has 3 or 2 numbers. {received(input_shape=shape)}"
+        )
     table = summary(model, shape)
+    if table.error or not table.rows:
+        raise ValueError(f"The model does not run on an input of shape {shape}: {table.error}")
     if trained is not None:
         return Loaded(model, shape, label, tuple(trained.classes), trained.normalize, table=table)
     count = int(np.prod(table.rows[-1].output_shape[1:]))

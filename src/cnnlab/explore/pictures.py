@@ -47,13 +47,24 @@ def prepare_drawing(drawing, input_shape: tuple[int, ...], ink_is_bright: bool) 
 
 
 def prepare_upload(data: bytes, input_shape: tuple[int, ...], imagenet: bool) -> np.ndarray:
-    """An image file's bytes, decoded by the CLI's reader, in the model's colour and size.
+    """An image file's bytes, decoded by the CLI's reader (`decode_image`), as the input."""
+    color = "gray" if input_shape[0] == 1 else "rgb"
+    return prepare_picture(decode_image(data, color, max_pixels=UPLOAD_PIXELS), input_shape,
+                           imagenet)  # fmt: skip
+
+
+def prepare_picture(picture: np.ndarray, input_shape: tuple[int, ...], imagenet: bool):
+    """A picture ``(H, W)`` or ``(H, W, 3)`` in [0, 1] in the model's colour and size.
 
     An ImageNet network gets torchvision's preparation (shorter side resized, centre
     crop); any other model the whole picture resized, as ``cnnlab predict`` does.
+
+    >>> prepare_picture(np.ones((30, 40), np.float32), (3, 8, 8), imagenet=False).shape
+    (3, 8, 8)
     """
     channels, height, width = input_shape
-    picture = decode_image(data, color="gray" if channels == 1 else "rgb", max_pixels=UPLOAD_PIXELS)
+    if picture.ndim == 2 and channels != 1:
+        picture = np.repeat(picture[:, :, None], 3, axis=2)
     if imagenet:
         from ..guessing.preprocess import imagenet_input
 
