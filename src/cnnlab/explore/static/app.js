@@ -103,14 +103,19 @@ function formatCount(n) {
   return n.toLocaleString("en-US");
 }
 
+// A model of signals (C, L) rather than images (C, H, W): its maps are single rows.
+function isSignal() {
+  return state.model.input_shape.length === 2;
+}
+
 function setBox(element, box) {
   for (const side of ["top", "left", "bottom", "right"]) {
     if (box) element.dataset[side] = box[side];
     else delete element.dataset[side];
   }
-  element.textContent = box
-    ? `rows ${box.top} to ${box.bottom}, columns ${box.left} to ${box.right}`
-    : "none";
+  if (!box) element.textContent = "none";
+  else if (isSignal()) element.textContent = `samples ${box.left} to ${box.right}`;
+  else element.textContent = `rows ${box.top} to ${box.bottom}, columns ${box.left} to ${box.right}`;
 }
 
 // Show an image as large as fits `maxWidth` x `maxHeight`: small ones at a whole-number
@@ -310,6 +315,7 @@ async function newInput(answer) {
   state.version = answer.version;
   showPrediction(answer.prediction, answer.output);
   const jobs = [showImage($("input-image"), "/api/input.png", { v: state.version })];
+  $("input-image").classList.toggle("signal", isSignal());
   $("save-input").href = api("/api/input.png", { v: state.version });
   if (state.tab === "layer" && state.layer) jobs.push(showLayer(state.unit));
   if (state.tab === "pooling" && state.pooling && !state.pooling.example) jobs.push(loadPooling());
@@ -537,6 +543,10 @@ async function showMaps(name) {
   state.layerVersion = state.version;
   const img = $("maps");
   zoomToFit(img, 680, 420, layout.height === 1 ? 28 : 0);
+  if (layout.height === 1 && layout.width > 1) {
+    // maps of a signal: stretch each one-pixel row into a band that a finger can hit
+    img.style.height = `${Math.min(420, img.naturalHeight * 10)}px`;
+  }
   const mark = $("maps-mark");
   mark.width = img.clientWidth;
   mark.height = img.clientHeight;
@@ -625,9 +635,13 @@ async function showField(unit) {
   state.unit = unit;
   markUnit();
   const isVector = state.mapsLayout && state.mapsLayout.height * state.mapsLayout.width === 1;
-  $("unit-name").textContent = isVector
-    ? `layer ${name}, feature ${unit.channel}`
-    : `layer ${name}, channel ${unit.channel}, row ${unit.row}, column ${unit.col}`;
+  if (isVector) $("unit-name").textContent = `layer ${name}, feature ${unit.channel}`;
+  else if (isSignal()) {
+    $("unit-name").textContent = `layer ${name}, channel ${unit.channel}, position ${unit.col}`;
+  } else {
+    $("unit-name").textContent =
+      `layer ${name}, channel ${unit.channel}, row ${unit.row}, column ${unit.col}`;
+  }
   Object.assign($("unit-name").dataset, { channel: unit.channel, row: unit.row, col: unit.col });
   drawBox($("field-analytic-canvas"), input, field.analytic, field.clipped);
   drawBox($("field-empirical-canvas"), gradient, field.empirical, field.gradient);
@@ -641,16 +655,17 @@ async function showField(unit) {
 // `full` may reach past the input (padding): it is drawn dashed; `inside` is drawn solid.
 function drawBox(canvas, picture, full, inside) {
   const zoom = Math.max(1, Math.floor(224 / Math.max(picture.width, picture.height)));
+  const zoomY = picture.height === 1 ? 32 : zoom; // a signal: one row, drawn as a band
   canvas.width = picture.width * zoom;
-  canvas.height = picture.height * zoom;
+  canvas.height = picture.height * zoomY;
   const context = canvas.getContext("2d");
   context.imageSmoothingEnabled = false;
   context.drawImage(picture, 0, 0, canvas.width, canvas.height);
   const rectangle = (box) => [
     box.left * zoom,
-    box.top * zoom,
+    box.top * zoomY,
     (box.right - box.left + 1) * zoom,
-    (box.bottom - box.top + 1) * zoom,
+    (box.bottom - box.top + 1) * zoomY,
   ];
   if (inside) {
     context.fillStyle = "rgba(255, 122, 26, 0.12)";
@@ -907,6 +922,10 @@ function filterRequest() {
 
 async function applyFilter() {
   if (!state.version) return;
+  if (isSignal()) {
+    $("filter-info").textContent = "The filters of cnnlab.filters work on images; this model reads signals.";
+    return;
+  }
   const answer = await postJSON("/api/filter", filterRequest());
   const params = { v: answer.version }; // each filter result has its own version
   await Promise.all([
