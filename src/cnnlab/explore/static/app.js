@@ -84,6 +84,7 @@ function say(message, isError = false) {
 // Run an action; show its error on the page instead of the console.
 function guarded(action) {
   return async (...args) => {
+    if ($("status").classList.contains("error")) say(""); // a new action: the old error goes
     try {
       await action(...args);
     } catch (error) {
@@ -330,7 +331,11 @@ function hookInput() {
     clearPad();
     await setInput({ example: event.target.value });
   }));
-  $("upload").addEventListener("change", guarded((event) => uploadFile(event.target.files[0])));
+  $("upload").addEventListener("change", guarded(async (event) => {
+    const file = event.target.files[0];
+    event.target.value = ""; // so that choosing the same file again is a change too
+    await uploadFile(file);
+  }));
   const zone = $("drop-zone");
   zone.addEventListener("dragover", (event) => {
     event.preventDefault();
