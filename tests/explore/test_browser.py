@@ -339,6 +339,10 @@ def test_the_pooling_tab_shows_the_lecture_example_window_by_window(page, explor
     screenshot(page, "pooling", "#inside")
     page.click("#pool-end")
     assert table_values(page, "#pool-output") == [[1, 6, 6], [3, 3, 1], [1, 1, 1]]
+    with page.expect_download() as download:  # both tables, as shown, in one PNG
+        page.click("#save-pooling")
+    picture = Image.open(download.value.path())
+    assert picture.size == (6 * 34 + 24 + 3 * 34 + 2, 6 * 34 + 2)
     # on a real map: the first max pooling's channel 1, its top-left 16x16 corner in 8x8
     page.select_option("#pool-layer", "2")
     page.fill("#pool-channel", "1")

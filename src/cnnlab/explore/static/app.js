@@ -821,7 +821,42 @@ function togglePlaying() {
   }, 500);
 }
 
+// The two tables as they are shown (colours included), as one PNG.
+function savePooling(event) {
+  const tables = [$("pool-input"), $("pool-output")];
+  const cell = 34;
+  const gap = 24;
+  const widths = tables.map((t) => (t.rows[0] ? t.rows[0].cells.length : 0) * cell);
+  const canvas = document.createElement("canvas");
+  canvas.width = widths[0] + gap + widths[1] + 2;
+  canvas.height = Math.max(...tables.map((t) => t.rows.length * cell)) + 2;
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#ffffff";
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.font = "13px sans-serif";
+  context.textAlign = "center";
+  context.textBaseline = "middle";
+  tables.forEach((table, k) => {
+    const left = k === 0 ? 1 : widths[0] + gap + 1;
+    [...table.rows].forEach((row, i) => {
+      [...row.cells].forEach((td, j) => {
+        const style = getComputedStyle(td);
+        const x = left + j * cell;
+        const y = 1 + i * cell;
+        context.fillStyle = style.backgroundColor === "rgba(0, 0, 0, 0)" ? "#ffffff" : style.backgroundColor;
+        context.fillRect(x, y, cell, cell);
+        context.strokeStyle = td.classList.contains("current") ? "#ff7a1a" : "#e2e5ea";
+        context.strokeRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
+        context.fillStyle = style.color;
+        context.fillText(td.textContent, x + cell / 2, y + cell / 2);
+      });
+    });
+  });
+  event.currentTarget.href = canvas.toDataURL("image/png");
+}
+
 function hookPooling() {
+  $("save-pooling").addEventListener("click", savePooling);
   $("pool-layer").addEventListener("change", guarded(() => loadPooling()));
   $("pool-channel").addEventListener("change", guarded(() => loadPooling()));
   $("pool-example").addEventListener("click", guarded(() => loadPooling("pool6x6")));
