@@ -31,6 +31,13 @@ def tiny():
     return Sequential(Conv2d(1, 4, 3, padding=1), ReLU(), MaxPool2d(2), Flatten(), Linear(144, 3))
 
 
+def residual():  # ImageNet's 1000 classes, on RGB
+    from cnnlab.models.resnet import BasicBlock
+
+    return Sequential(Conv2d(3, 8, 3, padding=1), ReLU(), BasicBlock(8, 8, rng=0),
+                      MaxPool2d(2), Flatten(), Linear(8 * 6 * 6, 1000))
+
+
 def not_a_model():
     return "a string"
 """
@@ -183,3 +190,23 @@ def test_cnnlab_explore_is_both_the_package_and_the_function():
     with cnnlab.explore("lenet5", open_browser=False) as explorer:
         assert isinstance(explorer, cnnlab.explore.Explorer)
         assert isinstance(explorer.session, cnnlab.explore.Session)
+
+
+def test_a_residual_net_shows_its_blocks_and_their_layers(factory_file):
+    from cnnlab.inspect import summary
+
+    with explore(f"{factory_file}:residual", open_browser=False, input_shape=(3, 12, 12)) as ex:
+        client = Client(ex)
+        model = client.get("/api/model").json()
+        block = client.get("/api/layer?layer=2").json()
+        field = client.get("/api/field?layer=2&channel=5&row=2&col=1").json()
+        regions = client.get("/api/schematic").json()["regions"]
+        rows = {row.name: row for row in summary(ex.session.model, (3, 12, 12)).rows}
+    names = [layer["name"] for layer in model["layers"]]
+    assert "2.conv1" in names and "2" not in names  # the leaves are listed
+    assert model["classes"][0] == "tench" and len(model["classes"]) == 1000  # ImageNet's
+    assert (block["channels"], block["height"], block["width"]) == (8, 12, 12)
+    (top, bottom), (left, right) = rows["2"].receptive_field.interval((2, 1))
+    assert field["analytic"] == {"top": top, "left": left, "bottom": bottom, "right": right}
+    residual = next(r for r in regions if "2.conv1" in r["layers"])
+    assert residual["layers"][-1] == residual["layer"] == "2.relu"

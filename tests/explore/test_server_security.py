@@ -94,8 +94,8 @@ def test_unknown_paths_and_methods(client, method, path, status):
 
 @pytest.mark.parametrize(
     ("path", "words"),
-    [("/api/layer?layer=99", "must name a layer"), ("/api/layer", "missing"),
-     ("/api/layer/maps.png?layer=conv", "must name a layer"),
+    [("/api/layer?layer=99", "must be the name of a module"), ("/api/layer", "missing"),
+     ("/api/layer/maps.png?layer=conv", "must be the name of a module"),
      ("/api/layer/kernels?layer=1", "Conv2d"),
      ("/api/field?layer=0&channel=6&row=0&col=0", "channel in 0..5, row in 0..27"),
      ("/api/field?layer=0&channel=0&row=28&col=0", "row in 0..27"),

@@ -4,7 +4,8 @@
 A unit's receptive field comes three ways: ``analytic``, from ``summary``'s
 :class:`~cnnlab.inspect.ReceptiveField` (``interval``, not clipped); ``empirical``, from
 :func:`~cnnlab.inspect.receptive_field_empirical` (the gradient of a copy of the model
-whose gradients vanish nowhere); and ``gradient``, where the gradient of that unit with
+whose gradients vanish nowhere; null for models of more than `EMPIRICAL_MACS`); and
+``gradient``, where the gradient of that unit with
 respect to the current input is non-zero in the model itself (a unit switched off by
 ReLU has none: null).
 """
@@ -21,6 +22,9 @@ from .images import grey_png
 from .layers import planes
 
 POOLING_SHOWN = 16  # rows and columns of a pooled map shown number by number
+# the measured field runs a float64 copy of the model forward and back: for larger models
+# (a ResNet-18 at 224x224 has 1.8 G MACs) that takes seconds, and it is left out (null)
+EMPIRICAL_MACS = 500_000_000
 
 
 def check_unit(session, layer: str, channel: int, row: int, col: int) -> tuple[int, ...]:
@@ -64,9 +68,11 @@ def field(session, layer: str, channel: int, row: int, col: int) -> dict:
         answer["clipped"] = _box(clipped, (max(cols[0], 0), min(cols[1], width - 1)))
     else:
         answer["analytic"] = answer["clipped"] = None
-    answer["empirical"] = session.cached(
-        ("empirical", layer, spatial), lambda: _empirical(session, layer, spatial), lasting=True
-    )
+    answer["empirical"] = None
+    if session.table.total_macs <= EMPIRICAL_MACS:
+        answer["empirical"] = session.cached(
+            ("empirical", layer, spatial), lambda: _empirical(session, layer, spatial), True
+        )
     grad = gradient(session, layer, unit).reshape(planes(session.input_shape))
     reached = np.nonzero(np.any(grad != 0, axis=0))
     answer["gradient"] = (

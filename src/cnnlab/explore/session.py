@@ -15,10 +15,10 @@ from functools import cached_property
 
 import numpy as np
 
-from .._validation import closest_names, received
+from .._validation import received
 from ..grad_mode import no_grad
 from ..inspect import summary
-from ..inspect.tracing import Tracer, evaluating
+from ..inspect.tracing import Tracer, evaluating, find_layer
 from .loading import Loaded
 from .pictures import prepare_drawing, prepare_upload
 from .playground import Playground
@@ -34,12 +34,14 @@ class Session:
         self.model = loaded.model
         self.input_shape = loaded.input_shape
         self.lock = threading.RLock()
+        self.drawing = threading.Lock()  # the schematic's, drawn without holding `lock`
         self.version = 0
         self.cache: dict[tuple, object] = {}  # per input; cleared by each new input
         self.lasting: dict[tuple, object] = {}  # per session
         self.table = loaded.table or summary(self.model, self.input_shape)
         # leaf layers by name, in forward order (a layer called twice: its last call)
         self.rows = {row.name: row for row in self.table.rows if row.is_leaf}
+        self.named_rows = {row.name: row for row in self.table.rows}
         self.modules = dict(self.model.named_modules())
         self.playground = Playground()
         first = next(iter(loaded.examples.values()), None)
@@ -98,16 +100,12 @@ class Session:
         return classes[index] if index < len(classes) else str(index)
 
     def row(self, layer: str):
-        """The summary row of leaf layer ``layer``; a ValueError naming the known ones."""
-        row = self.rows.get(layer)
+        """The summary row of ``layer``: a leaf layer, or a container (a residual block)."""
+        row = self.named_rows.get(layer)
         if row is None:
-            names = list(self.rows)
-            hint = closest_names(str(layer), names)
-            suggestion = f" (did you mean {' or '.join(repr(h) for h in hint)}?)" if hint else ""
-            shown = ", ".join(repr(n) for n in names[:12]) + (", ..." if len(names) > 12 else "")
+            find_layer(self.model, str(layer))  # an unknown name: its did-you-mean message
             raise ValueError(
-                f"`layer` must name a layer of the model, one of {shown}{suggestion}. "
-                f"{received(layer=layer)}"
+                f"Layer '{layer}' is not used by the model's forward pass. {received(layer=layer)}"
             )
         return row
 
