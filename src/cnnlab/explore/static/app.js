@@ -109,12 +109,12 @@ function isSignal() {
   return state.model.input_shape.length === 2;
 }
 
-function setBox(element, box) {
+function setBox(element, box, whenNone = "none") {
   for (const side of ["top", "left", "bottom", "right"]) {
     if (box) element.dataset[side] = box[side];
     else delete element.dataset[side];
   }
-  if (!box) element.textContent = "none";
+  if (!box) element.textContent = whenNone;
   else if (isSignal()) element.textContent = `samples ${box.left} to ${box.right}`;
   else element.textContent = `rows ${box.top} to ${box.bottom}, columns ${box.left} to ${box.right}`;
 }
@@ -237,6 +237,11 @@ function showTooltip(anchor, name) {
   tip.replaceChildren();
   // A region of the schematic stands for its whole step (a conv and its ReLU); a chip for one layer.
   const names = anchor.classList.contains("region") ? state.steps[name] || [name] : [name];
+  if (names.length > 3) {
+    showStepTooltip(tip, names);
+    placeTooltip(tip, anchor);
+    return;
+  }
   for (const layerName of names) {
     const layer = state.layers[layerName];
     if (!layer) continue;
@@ -258,6 +263,29 @@ function showTooltip(anchor, name) {
     }
     tip.append(block);
   }
+  placeTooltip(tip, anchor);
+}
+
+// A step of many layers (a residual block): one line per layer, then the step's totals.
+function showStepTooltip(tip, names) {
+  const layers = names.map((n) => state.layers[n]).filter(Boolean);
+  for (const layer of layers) {
+    const line = document.createElement("div");
+    const label = document.createElement("b");
+    label.textContent = `${layer.name} `;
+    line.append(label, `${layer.kind} → ${layer.output_shape.join("×")}`);
+    tip.append(line);
+  }
+  const total = document.createElement("div");
+  total.className = "tip-layer";
+  const sum = (key) => formatCount(layers.reduce((acc, l) => acc + l[key], 0));
+  const last = layers[layers.length - 1];
+  total.textContent = `together: ${sum("params")} parameters, ${sum("macs")} MACs; ` +
+    `receptive field ${describeField(last.receptive_field)}`;
+  tip.append(total);
+}
+
+function placeTooltip(tip, anchor) {
   const where = anchor.getBoundingClientRect();
   tip.style.left = `${Math.max(8, Math.min(where.left, window.innerWidth - 380) + window.scrollX)}px`;
   tip.style.top = `${where.bottom + window.scrollY + 6}px`;
@@ -650,9 +678,9 @@ async function showField(unit) {
   Object.assign($("unit-name").dataset, { channel: unit.channel, row: unit.row, col: unit.col });
   drawBox($("field-analytic-canvas"), input, field.analytic, field.clipped);
   drawBox($("field-empirical-canvas"), gradient, field.empirical, field.gradient);
-  setBox($("field-analytic"), field.analytic);
-  setBox($("field-empirical"), field.empirical);
-  setBox($("field-gradient"), field.gradient);
+  setBox($("field-analytic"), field.analytic, "unknown for this layer");
+  setBox($("field-empirical"), field.empirical, "not measured (a large model)");
+  setBox($("field-gradient"), field.gradient, "no sample (the unit is switched off)");
   $("field-block").hidden = false;
 }
 
