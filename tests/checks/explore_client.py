@@ -45,9 +45,7 @@ class Client:
 
     def post_json(self, path: str, value, **options) -> Reply:
         body = json.dumps(value).encode()
-        return self.request(
-            "POST", path, body, {"Content-Type": "application/json"}, **options
-        )
+        return self.request("POST", path, body, {"Content-Type": "application/json"}, **options)
 
     def post_image(self, path: str, data: bytes, kind: str = "image/png", **options) -> Reply:
         return self.request("POST", path, data, {"Content-Type": kind}, **options)

@@ -15,6 +15,7 @@ import torch
 
 from checks.cli import cnnlab
 from checks.explore_client import Client
+from cnnlab import save
 from cnnlab.cli.main import main
 from cnnlab.data import Normalize
 from cnnlab.explore import explore
@@ -103,7 +104,7 @@ def test_a_model_from_cnnlab_train_brings_its_classes_and_examples(tmp_path):
                                rtol=1e-5)  # fmt: skip
 
 
-def test_a_torch_pth_file_with_its_architecture(tmp_path):
+def test_a_weights_file_with_its_architecture(tmp_path):
     model = lenet5(rng=3)
     path = tmp_path / "lenet.pth"
     torch.save({k: torch.from_numpy(v.copy()) for k, v in model.state_dict().items()}, path)
@@ -112,6 +113,12 @@ def test_a_torch_pth_file_with_its_architecture(tmp_path):
         np.testing.assert_array_equal(weight, model[0].weight.data)
     with pytest.raises(ValueError, match="name its architecture with --model"):
         explore(path, open_browser=False)
+    bare = tmp_path / "lenet.safetensors"  # weights only, no model.json beside them
+    save(model, bare)
+    with explore(bare, open_browser=False, architecture="lenet5") as explorer:
+        np.testing.assert_array_equal(
+            explorer.session.modules["3"].weight.data, model[3].weight.data
+        )
 
 
 def test_the_command_line_prints_the_url_serves_and_ends_on_ctrl_c():

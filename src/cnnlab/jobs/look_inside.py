@@ -84,6 +84,8 @@ def _trained(name: str, input_shape, architecture) -> NamedModel:
 
 
 def _torch_file(name: str, input_shape, architecture) -> NamedModel:
+    if architecture is None and name.endswith(".safetensors"):  # the message of a
+        return _trained(name, input_shape, architecture)  # model file without its JSON
     model = load_torch_file(name, architecture)
     shape = tuple(input_shape or DEFAULT_INPUTS.get(architecture, IMAGENET_INPUT))
     return NamedModel(model, shape, f"{architecture} from {name}")
@@ -99,7 +101,8 @@ MODEL_FORMS = (
     ("a zoo name", lambda name: name in ARCHITECTURES, _zoo),
     ("a Python file and a function making the model, path/to/file.py:factory", is_factory,
      _factory),
-    ("a torchvision .pth file with --model ARCH", is_torch_file, _torch_file),
+    ("a weights file (.pth, or .safetensors without model.json) with --model ARCH",
+     is_torch_file, _torch_file),
     ("a weights file from `cnnlab train`",
      lambda name: Path(name).suffix == ".safetensors" or Path(name).exists(), _trained),
 )  # fmt: skip

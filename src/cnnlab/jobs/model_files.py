@@ -1,5 +1,6 @@
-"""Two forms of MODEL beside the zoo and ``cnnlab train``'s files: a torch ``.pth`` file
-for a zoo architecture, and a user's own Python file with a function that builds the model.
+"""Two forms of MODEL beside the zoo and ``cnnlab train``'s files: a weights file (torch
+``.pth``, or a bare ``.safetensors``) for a zoo architecture, and a user's own Python file
+with a function that builds the model.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from ..weights.state import TORCH_SUFFIXES
 
 
 def is_torch_file(name: str) -> bool:
-    """``name`` ends like a torch checkpoint (``.pth``, ``.pt``, ...)."""
-    return Path(name).suffix.lower() in TORCH_SUFFIXES
+    """``name`` holds weights only: a torch checkpoint (``.pth``, ``.pt``, ...), or a
+    ``.safetensors`` file without the ``.json`` that ``cnnlab train`` writes beside it."""
+    path = Path(name)
+    if path.suffix.lower() == ".safetensors":
+        return path.is_file() and not path.with_suffix(".json").exists()
+    return path.suffix.lower() in TORCH_SUFFIXES
 
 
 def is_factory(name: str) -> bool:
@@ -31,10 +36,10 @@ def is_factory(name: str) -> bool:
 
 
 def load_torch_file(name: str, architecture: str | None) -> Module:
-    """The zoo ``architecture`` filled with the weights of the torch file ``name``."""
+    """The zoo ``architecture`` filled with the weights in the file ``name``."""
     if architecture not in ARCHITECTURES:
         raise ValueError(
-            f"A .pth file holds weights only: name its architecture with --model, one of "
+            f"A weights file holds weights only: name its architecture with --model, one of "
             f"{', '.join(ARCHITECTURES)}. {received(model=architecture, weights=name)}"
         )
     return load_state_into(build_model(architecture), name).eval()
