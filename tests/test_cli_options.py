@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from cnnlab.cli import demo, draw, export, filter, guess, predict, summary
+from cnnlab.cli import demo, draw, explore, export, filter, guess, predict, summary
 from cnnlab.cli.errors import UsageError, shape_argument
 from cnnlab.cli.main import COMMANDS, build_parser, main
 from cnnlab.data import demo_image, shapes
@@ -27,6 +27,7 @@ from cnnlab.tour import run_demo
 CHECKS = {
     "demo": demo.check,
     "draw": draw.check,
+    "explore": explore.check,
     "export": export.check,
     "filter": filter.check,
     "guess": guess.check,
@@ -217,6 +218,33 @@ def test_input_shape_works_or_is_refused_naming_it(files, shape, command):
     assert_names(refusal, "--input")
 
 
+@SETTINGS
+@given(port=st.one_of(INTS, WORDS))
+def test_explore_port_is_0_to_65535(port):
+    refusal = checked(["explore", "lenet5", "--no-browser", "--port", port])
+    if refusal is not None:
+        assert_names(refusal, "--port")
+    else:
+        assert 0 <= int(port) <= 65535
+
+
+@SETTINGS
+@given(shape=st.one_of(SHAPES, WORDS))
+def test_explore_input_works_or_is_refused_naming_it(shape):
+    from cnnlab.explore import explore as open_explorer
+
+    refusal = checked(["explore", "lenet5", "--no-browser", "--input", shape])
+    if refusal is None:
+        if estimate_summary_bytes("lenet5", parse_shape(shape)) > 50 * 2**20:
+            return  # accepted, but too large to run here
+        try:
+            open_explorer("lenet5", open_browser=False, input_shape=parse_shape(shape)).close()
+            return
+        except ValueError as error:  # the CLI rewords it to name --input (input_error)
+            refusal = str(explore.input_error("lenet5", parse_shape(shape), error))
+    assert_names(refusal, "--input")
+
+
 @pytest.mark.parametrize(
     ("argv", "option"),
     [
@@ -226,6 +254,7 @@ def test_input_shape_works_or_is_refused_naming_it(files, shape, command):
         (["summary", "lenet5", "--batch-size", "1000000000"], "--batch-size"),
         (["filter", "x.png", "--sigma", "nan"], "--sigma"),
         (["guess", "x.png", "--top", "0"], "--top"),
+        (["explore", "lenet5", "--no-browser", "--input", "1x100000x100000"], "--input"),
     ],
 )
 def test_the_installed_command_refuses_with_one_line_naming_the_option(tmp_path, argv, option):
@@ -252,6 +281,6 @@ def test_every_numeric_option_but_trains_is_covered():
         ("demo", "--epochs"), ("demo", "--seed"), ("predict", "--top"), ("guess", "--top"),
         ("filter", "--size"), ("filter", "--sigma"), ("summary", "--batch-size"),
         ("summary", "--spacing"), ("summary", "--input"), ("draw", "--input"),
-        ("export", "--input"),
+        ("export", "--input"), ("explore", "--port"), ("explore", "--input"),
     }  # fmt: skip
     assert {option for option in numeric if option[0] != "train"} == covered

@@ -20,6 +20,7 @@ set_num_threads / get_num_threads   threads for batch-parallel work (as torch's)
 set_backend / get_backend / use_backend   "fast" (default) or the readable "reference" ops
 keep_freed_memory   let glibc reuse freed big arrays (the command line calls it)
 load_onnx   a cnnlab network from an ONNX file of a CNN (``export`` writes ONNX and torch)
+explore     cnnlab.explore(model): a local page to look inside a network (``cnnlab explore``)
 
 Each name is imported on first use, so ``import cnnlab`` is quick and changes nothing
 outside cnnlab: no malloc setting, no thread, no signal handler.
@@ -48,9 +49,9 @@ FUNCTIONS = {
     "load_onnx": "export",
 }
 SUBMODULES = (
-    "backend", "data", "export", "filters", "functional", "grad_mode", "guessing", "imageio",
-    "inspect", "jobs", "memory", "models", "nn", "optim", "physics", "serialization", "signal",
-    "tour", "train", "viz", "weights",
+    "backend", "data", "explore", "export", "filters", "functional", "grad_mode", "guessing",
+    "imageio", "inspect", "jobs", "memory", "models", "nn", "optim", "physics", "serialization",
+    "signal", "tour", "train", "viz", "weights",
 )  # fmt: skip
 
 __all__ = sorted(FUNCTIONS)

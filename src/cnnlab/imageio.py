@@ -6,6 +6,7 @@ Images come in as float32 arrays scaled to ``[0, 1]``: ``(H, W)`` for grayscale 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -75,8 +76,33 @@ def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
         raise FileNotFoundError(f"No such image file: {path}")
     if path.is_dir():
         raise IsADirectoryError(f"Expected an image file but found a folder: {path}")
+    return _decode(path, color, str(path))
+
+
+def decode_image(data: bytes, color: str = "keep", max_pixels: int | None = None) -> np.ndarray:
+    """`read_image` for the bytes of an image file held in memory (an upload).
+
+    ``max_pixels`` refuses, before decoding, an image with more pixels than that.
+
+    >>> import io
+    >>> buffer = io.BytesIO()
+    >>> Image.fromarray(np.zeros((2, 3), np.uint8)).save(buffer, format="PNG")
+    >>> decode_image(buffer.getvalue()).shape
+    (2, 3)
+    """
+    color = check_choice("color", color, COLOR_MODES)
+    return _decode(io.BytesIO(data), color, "the uploaded file", max_pixels)
+
+
+def _decode(source, color: str, name: str, max_pixels: int | None = None) -> np.ndarray:
+    """The image in ``source`` (a path or a file object) as `read_image` returns it."""
     try:
-        with Image.open(path) as image:
+        with Image.open(source) as image:
+            if max_pixels is not None and image.width * image.height > max_pixels:
+                raise ValueError(
+                    f"The image {name} is too large: {image.width}x{image.height} pixels, at "
+                    f"most {max_pixels:,} are read."
+                )
             image.load()
             ImageOps.exif_transpose(image, in_place=True)
             pil_mode = {"gray": "L", "rgb": "RGB"}.get(color)
@@ -94,9 +120,9 @@ def read_image(path: str | Path, color: str = "keep") -> np.ndarray:
                 return scaled.astype(np.float32)
             data = np.asarray(image.convert(pil_mode), dtype=np.float32)
     except Image.DecompressionBombError as error:  # e.g. a small file claiming 100k x 100k
-        raise ValueError(f"The image {path} is too large to read: {error}") from error
+        raise ValueError(f"The image {name} is too large to read: {error}") from error
     except (UnidentifiedImageError, OSError) as error:
-        raise ValueError(f"Not an image that Pillow can read: {path} ({error})") from error
+        raise ValueError(f"Not an image that Pillow can read: {name} ({error})") from error
     return data / np.float32(255.0)
 
 

@@ -33,6 +33,8 @@ COMMANDS = {
     "filter": "apply a named kernel (see `cnnlab kernels`) or a kernel file to an image",
     "kernels": "list the kernel library with each kernel printed",
     "export": "export a model as plain PyTorch code + weights (--to torch) or as ONNX (--to onnx)",
+    "explore": "a local page to look inside a network: maps, receptive fields, pooling, "
+    "Grad-CAM, filters",
 }
 RESEND_SECONDS = 1.5  # a Ctrl-C that has not reached main() by then is sent again
 # the commands that run networks, whose layers free and allocate big arrays over and over

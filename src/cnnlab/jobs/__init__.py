@@ -4,7 +4,7 @@ train_classifier   load a dataset, train, evaluate, and write weights, curves an
 predict_images     top classes of image files with a model written by train_classifier
 TrainedModel       a trained network with its classes and input normalisation
 load_dataset       a dataset by name (shapes, mnist, fashion-mnist, cifar10) or folder
-resolve_model      a zoo name or a trained weights file, with its input shape
+resolve_model      a model in any MODEL form (zoo name, train output, .pth, file.py:factory)
 show_network       activation maps of every layer for one image, and the kernels
 
 Each name is imported on first use, so a job loads only what it needs (``predict`` no

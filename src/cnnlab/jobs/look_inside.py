@@ -17,6 +17,7 @@ from ..nn import Conv1d, Conv2d, Module
 from ..train import predict_proba
 from ..viz import activation_maps_per_layer, conv_kernels
 from .bundle import TrainedModel
+from .model_files import is_factory, is_torch_file, load_factory, load_torch_file
 from .predict import load_model_file
 
 DEFAULT_INPUTS = {"lenet5": (1, 28, 28), "small_vgg": (3, 32, 32)}
@@ -50,32 +51,76 @@ class NamedModel:
     trained: TrainedModel | None = None
 
 
-def resolve_model(spec: str | Path, input_shape: tuple[int, ...] | None = None) -> NamedModel:
-    """A zoo name (``lenet5``, ``small_vgg``), a weights file written by ``cnnlab train``,
-    or an ONNX file (``model.onnx``, read by :func:`cnnlab.export.load_onnx`)."""
-    name = str(spec)
-    if name in ARCHITECTURES:
-        shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
-        model = build_model(name, in_channels=shape[0], input_size=shape[-1], rng=0)
-        return NamedModel(model, shape, name)
-    if Path(name).suffix == ".onnx":
-        from ..export import load_onnx
+def resolve_model(
+    spec: str | Path, input_shape: tuple[int, ...] | None = None, architecture: str | None = None
+) -> NamedModel:
+    """A model in one of the `MODEL_FORMS`, with its input shape.
 
-        model = load_onnx(name)
-        shape = input_shape or model.input_shape
-        if not shape:
-            raise ValueError(f"The ONNX input's size is open: give --input. {received(model=name)}")
-        return NamedModel(model, tuple(shape), f"ONNX {name}")
-    if Path(name).suffix == ".safetensors" or Path(name).exists():
-        trained = load_model_file(name)
-        shape = tuple(input_shape or trained.input_shape)
-        return NamedModel(trained.model, shape, f"{trained.architecture} from {name}", trained)
+    ``architecture`` names the zoo architecture of a torch ``.pth`` file; ``input_shape``
+    overrides the form's own (and is needed by a factory that does not say it).
+    """
+    name = str(spec)
+    for _, matches, load in MODEL_FORMS:
+        if matches(name):
+            return load(name, input_shape, architecture)
     hint = closest_names(name, ARCHITECTURES)
     suggestion = f" (did you mean {' or '.join(repr(h) for h in hint)}?)" if hint else ""
     raise ValueError(
-        f"MODEL must be one of {', '.join(repr(a) for a in ARCHITECTURES)}{suggestion} or a "
-        f"weights file from `cnnlab train`. {received(model=name)}"
+        f"MODEL must be one of {', '.join(repr(a) for a in ARCHITECTURES)}{suggestion}, or "
+        f"{', or '.join(form for form, _, _ in MODEL_FORMS[1:])}. {received(model=name)}"
     )
+
+
+def _zoo(name: str, input_shape, architecture) -> NamedModel:
+    shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
+    model = build_model(name, in_channels=shape[0], input_size=shape[-1], rng=0)
+    return NamedModel(model, shape, name)
+
+
+def _trained(name: str, input_shape, architecture) -> NamedModel:
+    trained = load_model_file(name)
+    shape = tuple(input_shape or trained.input_shape)
+    return NamedModel(trained.model, shape, f"{trained.architecture} from {name}", trained)
+
+
+def _torch_file(name: str, input_shape, architecture) -> NamedModel:
+    if architecture is None and name.endswith(".safetensors"):  # the message of a
+        return _trained(name, input_shape, architecture)  # model file without its JSON
+    model = load_torch_file(name, architecture)
+    shape = tuple(input_shape or DEFAULT_INPUTS.get(architecture, IMAGENET_INPUT))
+    return NamedModel(model, shape, f"{architecture} from {name}")
+
+
+def _onnx(name: str, input_shape, architecture) -> NamedModel:
+    from ..export import load_onnx
+
+    model = load_onnx(name)
+    shape = input_shape or model.input_shape
+    if not shape:
+        raise ValueError(f"The ONNX input's size is open: give --input. {received(model=name)}")
+    return NamedModel(model, tuple(shape), f"ONNX {name}")
+
+
+def _is_onnx(name: str) -> bool:
+    return Path(name).suffix == ".onnx"
+
+
+def _factory(name: str, input_shape, architecture) -> NamedModel:
+    model, shape = load_factory(name, input_shape)
+    return NamedModel(model, shape, name)
+
+
+# (what it is, does a MODEL argument name one, loader(name, input_shape, architecture))
+MODEL_FORMS = (
+    ("a zoo name", lambda name: name in ARCHITECTURES, _zoo),
+    ("a Python file and a function making the model, path/to/file.py:factory", is_factory,
+     _factory),
+    ("an ONNX file of a CNN, model.onnx", _is_onnx, _onnx),
+    ("a weights file (.pth, or .safetensors without model.json) with --model ARCH",
+     is_torch_file, _torch_file),
+    ("a weights file from `cnnlab train`",
+     lambda name: Path(name).suffix == ".safetensors" or Path(name).exists(), _trained),
+)  # fmt: skip
 
 
 def estimate_summary_bytes(
@@ -95,9 +140,9 @@ def estimate_summary_bytes(
     if name in ARCHITECTURES:
         shape = tuple(input_shape or DEFAULT_INPUTS.get(name, IMAGENET_INPUT))
         params, activations = _zoo_trials(name, shape)
-    else:
-        named = resolve_model(name, input_shape)  # a file, or the message for an unknown name
-        built = named.trained.input_shape if named.trained else named.input_shape
+    else:  # a file, or the message for an unknown name
+        named = resolve_model(name, input_shape if is_factory(name) or _is_onnx(name) else None)
+        built = named.input_shape
         shape = tuple(input_shape or built)
         table = summary(named.model, built)
         params = table.total_params

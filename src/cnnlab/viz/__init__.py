@@ -9,6 +9,7 @@ conv_kernels               a convolution's learned kernels (in colour for RGB in
 receptive_field_box        the input pixels one unit sees, drawn on the image
 learning_curves            loss and accuracy per epoch, training and validation
 draw, schematic_figure     the classic diagram of a network (SVG or PNG)
+schematic_boxes            the same figure, and where each layer's box lies in its PNG
 check_figure_path          whether a picture can be saved at a path (a file, a known suffix)
 """
 
@@ -18,7 +19,7 @@ from .curves import learning_curves
 from .grids import image_grid, kernel_grid
 from .kernels import conv_kernels
 from .receptive_field import receptive_field_box
-from .schematic import draw, schematic_figure
+from .schematic import draw, schematic_boxes, schematic_figure
 
 __all__ = [
     "activation_maps",
@@ -30,5 +31,6 @@ __all__ = [
     "kernel_grid",
     "learning_curves",
     "receptive_field_box",
+    "schematic_boxes",
     "schematic_figure",
 ]

@@ -52,6 +52,7 @@ class Step:
     shortcut: list[Step] = field(default_factory=list)
     branches: list[list[Step]] = field(default_factory=list)  # concatenated paths
     repeat: int = 1
+    modules: list = field(default_factory=list)  # the layers drawn as this step, in order
 
     @property
     def window(self) -> str:
@@ -182,6 +183,7 @@ def _fold(items: list[Item]) -> list[Step]:
             continue
         if item.kind in DECORATIONS and steps:
             steps[-1].after.append(_decoration(item))
+            steps[-1].modules.append(item.module)
             steps[-1].output_shape = item.output_shape
             continue
         steps.append(_step(item))
@@ -198,6 +200,7 @@ def _step(item: Item) -> Step:
     module, kind = item.module, item.kind
     name = DECORATIONS.get(kind, kind)  # a layer of its own: a leading BN, an unknown kind
     step = Step("other", name, item.input_shape, item.output_shape)
+    step.modules = [item.module] if item.module is not None else []
     if kind in ("Conv1d", "Conv2d"):
         step.family, step.name, step.kernel = "conv", "conv", module.kernel_size
         step.out_channels = module.out_channels
@@ -220,6 +223,7 @@ def _step(item: Item) -> Step:
         step.family = "block"
         step.name = JOIN_NAMES.get(item.join, f"branches, joined by {item.join}")
         paths = [_fold(path) for path in item.paths]
+        step.modules = [m for path in paths for s in path for m in s.modules]
         if item.join == "add" and len(paths) == 2:
             step.main, step.shortcut = paths
         else:
@@ -249,6 +253,7 @@ def _collapse(steps: list[Step]) -> list[Step]:
     for step in steps:
         if merged and merged[-1].signature() == step.signature():
             merged[-1].repeat += 1
+            merged[-1].modules += step.modules
         else:
             merged.append(step)
     return merged

@@ -82,6 +82,36 @@ def schematic_figure(
     model, input_shape: tuple[int, ...], *, title: str | None = None, max_width: float = 1300.0
 ) -> Figure:
     """The figure :func:`draw` saves, for showing in a notebook or drawing more on."""
+    return _schematic(model, input_shape, title, max_width)[0]
+
+
+def schematic_boxes(
+    model, input_shape: tuple[int, ...], *, title: str | None = None, max_width: float = 1300.0
+) -> tuple[Figure, list[tuple[list, tuple[float, float, float, float]]]]:
+    """The schematic's figure, and where each drawn activation box lies in its PNG.
+
+    Returns the figure (save it with ``dpi=DPI``) and, for every box but the input's, the
+    layers drawn as the step that makes it (a conv and the ReLU after it, a whole residual
+    block) with the box's ``(x0, y0, x1, y1)`` in PNG pixels, origin top-left. A box that
+    starts a wrapped line (repeated from the line above) comes twice.
+
+    >>> from cnnlab.models import lenet5
+    >>> figure, boxes = schematic_boxes(lenet5(rng=0), (1, 28, 28))
+    >>> [type(m).__name__ for m in boxes[0][0]], len(boxes)
+    (['Conv2d', 'ReLU'], 8)
+    """
+    figure, steps, drawn = _schematic(model, input_shape, title, max_width)
+    scale = DPI / 72
+    boxes = [
+        (steps[index - 1].modules, (x0 * scale, -y1 * scale, x1 * scale, -y0 * scale))
+        for index, (x0, y0, x1, y1) in drawn
+        if index > 0
+    ]
+    return figure, boxes
+
+
+def _schematic(model, input_shape, title, max_width) -> tuple[Figure, list, list]:
+    """The figure, its steps, and each drawn box as ``(column, (x0, y0, x1, y1))`` in points."""
     max_width = check_positive_float("max_width", max_width)
     first_shape, steps = plan(model, input_shape)
     figure = new_figure(1.0, 1.0)
@@ -97,14 +127,18 @@ def schematic_figure(
         axes.text(MARGIN, y, title, va="top", **STYLE["title"])
         title_width, title_height = measure(title, "title")
         y, right = y - title_height - 2 * PAD, MARGIN + title_width
+    drawn: list[tuple[int, tuple[float, float, float, float]]] = []
     for first, last in layout.lines(columns, gaps, max_width):
         y, line_right = _draw_line(axes, measure, columns, gaps, first, last, y)
         right = max(right, line_right)
+        for index in range(first, last + 1):
+            glyph = columns[index].glyph
+            drawn.append((index, (glyph.x, glyph.bottom, glyph.x + glyph.span_x, glyph.top)))
     width, height = right + MARGIN, -y + MARGIN - LINE_GAP
     figure.set_size_inches(width / 72, height / 72)
     axes.set_xlim(0, width)
     axes.set_ylim(-height, 0)
-    return figure
+    return figure, steps, drawn
 
 
 def _place(columns, gaps, first: int, last: int, centre: float) -> tuple[list, list, float]:
