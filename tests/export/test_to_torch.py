@@ -53,7 +53,8 @@ def with_statistics(model: Module, seed: int = 0) -> Module:
 def test_every_zoo_model_runs_in_torch_as_in_cnnlab(name, tmp_path):
     shape = ZOO_INPUTS.get(name, (3, 32, 32))
     model = build_model(name, num_classes=10, in_channels=shape[0], input_size=shape[-1], rng=0)
-    error, _ = export_and_compare(with_statistics(model), shape, tmp_path)
+    files = model.num_parameters() < 30_000_000  # alexnet, vgg16, resnext101: in memory
+    error, _ = export_and_compare(with_statistics(model), shape, tmp_path, files=files)
     assert error < RELATIVE
 
 

@@ -153,7 +153,7 @@ def trace_graph(model: Module, input_shape: Sequence[int], dtype: type = np.floa
     check_model(model)
     input_shape = check_shape("input_shape", input_shape)
     x = np.zeros((1, *input_shape), dtype=dtype)
-    with evaluating(model, keep_grads=True), Tracer(model) as tracer:
+    with evaluating(model), Tracer(model) as tracer:  # no backward: grads stay as they are
         try:
             model(x)
         except (ValueError, TypeError) as error:
