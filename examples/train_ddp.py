@@ -9,7 +9,7 @@
 3. The same steps run once more in this single process, on whole global batches: the
    weights agree to float rounding, which is what DDP promises (the two add the
    gradients in another order; over many steps training amplifies those last bits, to
-   about 1e-4 after 60 steps, while after a few they agree to 1e-8).
+   a few 1e-4 after 60 steps, while after a few steps they agree to 1e-8).
 4. The trained weights come back into cnnlab (``load_weights``, strict), are saved as a
    trained model (``model.safetensors`` + ``model.json``, as ``cnnlab train`` writes),
    and ``cnnlab show`` draws the activation maps of every layer for one test image.

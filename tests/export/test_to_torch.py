@@ -165,6 +165,7 @@ def test_a_layer_without_a_torch_twin_is_refused_with_the_list_of_them(tmp_path)
             self.fc = Linear(3, 2, rng=0)
             self.norm = BatchNorm1d(2, bias=False)
             self.loss = CrossEntropyLoss()
+            self.unused = Residual(Identity())
 
         def forward(self, x):
             return self.norm(self.fc(x))
@@ -174,9 +175,25 @@ def test_a_layer_without_a_torch_twin_is_refused_with_the_list_of_them(tmp_path)
     message = str(error.value)
     assert "'norm': BatchNorm1d(bias=False) has no torch.nn twin" in message
     assert "'loss': CrossEntropyLoss has no torch.nn twin" in message
+    assert "'unused' (Residual): not called by the forward on the example input" in message
     assert not (tmp_path / "model.py").exists()
 
 
 def test_a_single_layer_is_exported_as_that_layer(tmp_path):
     error, torch_model = export_and_compare(Linear(4, 3, rng=0), (4,), tmp_path)
     assert error < RELATIVE and isinstance(torch_model, torch.nn.Linear)
+
+
+def test_an_op_with_an_array_constant_is_refused_naming_the_module(tmp_path):
+    class Shifted(Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = Linear(3, 3, rng=0)
+            self.shift = np.arange(3, dtype=np.float32)
+
+        def forward(self, x):
+            return ops.add(self.fc(x), self.shift)
+
+    with pytest.raises(ValueError, match="1 part of it cannot be written") as error:
+        to_torch(Shifted(), tmp_path, (3,))
+    assert "\n  the model (Shifted): ops.add with an array constant (b)" in str(error.value)

@@ -100,7 +100,7 @@ class _Writer:
                 if getattr(step, "kind", "") == "op":
                     reason = op_refusal(step.name, step.arguments)
                     if reason:
-                        where = f"'{block.name}' ({type(block.module).__name__})"
+                        where = f"{_shown(block.name)} ({type(block.module).__name__})"
                         self.problems.append(f"{where}: {reason}")
             if type(block.module) is cnn.Sequential:
                 self._check_chain(block)
@@ -126,7 +126,7 @@ class _Writer:
         for index, step in enumerate(block.steps):
             if step.attribute != str(index) or tuple(step.inputs) != tuple(previous):
                 reason = "its layers do not run as a chain"
-                self.problems.append(f"'{block.name}' (Sequential): {reason}")
+                self.problems.append(f"{_shown(block.name)} (Sequential): {reason}")
                 return
             previous = (step.output,)
 
@@ -137,11 +137,11 @@ class _Writer:
             if is_composed(module):
                 if id(module) not in self.form_of_module:
                     self.problems.append(
-                        f"'{name}' ({type(module).__name__}): not called by the forward on the "
-                        "example input, so its forward is unknown"
+                        f"{_shown(name)} ({type(module).__name__}): not called by the forward "
+                        "on the example input, so its forward is unknown"
                     )
             elif refusal(module):
-                self.problems.append(f"'{name or '(the model)'}': {refusal(module)}")
+                self.problems.append(f"{_shown(name)}: {refusal(module)}")
 
     # -- writing -----------------------------------------------------------------------
     def file(self) -> str:
@@ -233,6 +233,11 @@ class _Writer:
                 return f"{indent}{name}()"
             return f"{indent}{name}(\n" + "\n".join(items) + f"\n{indent})"
         return indent + layer_code(module)
+
+
+def _shown(name: str) -> str:
+    """A module's dotted name in a message: ``'layer1.0'``, or ``the model`` itself."""
+    return f"'{name}'" if name else "the model"
 
 
 def _free_name(name: str, taken: set[str]) -> str:
