@@ -1,5 +1,8 @@
 """The exported PyTorch file computes what cnnlab computes, and loads its weights strictly."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -197,3 +200,22 @@ def test_an_op_with_an_array_constant_is_refused_naming_the_module(tmp_path):
     with pytest.raises(ValueError, match="1 part of it cannot be written") as error:
         to_torch(Shifted(), tmp_path, (3,))
     assert "\n  the model (Shifted): ops.add with an array constant (b)" in str(error.value)
+
+
+def test_the_written_file_is_as_ruff_would_format_it_and_lints_clean(tmp_path):
+    for name, model, shape in [
+        ("resnet", build_model("resnet18", num_classes=10, rng=0), (3, 32, 32)),
+        ("squeezenet", build_model("squeezenet1_1", num_classes=10, rng=0), (3, 32, 32)),
+        ("photonic", photonic_cnn(rng=0), (1, 32, 32)),
+        ("user", TwoBranches(), (2, 5, 6)),
+    ]:
+        code = torch_code(trace_graph(model, shape))
+        (tmp_path / f"{name}.py").write_text(code)
+    ruff = [sys.executable, "-m", "ruff"]
+    settings = ["--isolated", "--line-length", "100"]
+    lint = subprocess.run([*ruff, "check", *settings, "--select", "E,F,W,I,B,UP", tmp_path],
+                          capture_output=True, text=True)  # fmt: skip
+    style = subprocess.run([*ruff, "format", "--check", *settings, tmp_path],
+                           capture_output=True, text=True)  # fmt: skip
+    assert lint.returncode == 0, lint.stdout
+    assert style.returncode == 0, style.stdout

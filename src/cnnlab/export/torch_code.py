@@ -11,7 +11,6 @@ cnnlab's ``state_dict`` under the same keys, batch-norm statistics and
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
 from .. import nn as cnn
@@ -197,11 +196,9 @@ class _Writer:
         names = [*(f"{c}=None" if c in optional else c for c in children), *form.flags]
         parameters = ", ".join(["self", "*", *names])
         signature = f"    def __init__({parameters if names else 'self'}):"
-        if len(signature) > 100:
-            wrapped = textwrap.wrap(parameters, 88, break_on_hyphens=False)
-            signature = "\n".join(
-                ["    def __init__(", *(f"        {w}" for w in wrapped), "    ):"]
-            )
+        if len(signature) > 100:  # one parameter a line, as ruff format writes it
+            each = [f"        {p}," for p in ("self", "*", *names)]
+            signature = "\n".join(["    def __init__(", *each, "    ):"])
         lines = [
             f"class {name}(nn.Module):",
             f'    """cnnlab\'s {cls.__name__}, with the forward traced in {where}."""',
