@@ -115,7 +115,7 @@ class _Writer:
                 for module in form.modules:
                     if id(module) in self.form_of_module:
                         self.problems.append(
-                            f"'{form.blocks[0]}' ({cls.__name__}): called twice with "
+                            f"{_shown(form.blocks[0])} ({cls.__name__}): called twice with "
                             "different calls inside, which one torch forward cannot write"
                         )
                     self.form_of_module[id(module)] = (name, form)
@@ -218,6 +218,8 @@ class _Writer:
                 f"{inner}{self._construct(child, inner).lstrip()},  # {index}"
                 for index, child in enumerate(module.layers)
             ]
+            if not items:
+                return f"{indent}nn.Sequential()"
             return f"{indent}nn.Sequential(\n" + "\n".join(items) + f"\n{indent})"
         if is_composed(module):
             name, form = self.form_of_module[id(module)]
