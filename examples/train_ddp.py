@@ -90,7 +90,10 @@ def run(out: Path, steps: int = 60, batch_size: int = 64, lr: float = 0.05, worl
     """Export, train with DDP and in one process, bring the weights back; return the facts."""
     out.mkdir(parents=True, exist_ok=True)
     if batch_size % world:
-        raise ValueError(f"--batch-size must split evenly over {world} processes.")
+        raise ValueError(
+            f"`--batch-size` must split evenly over {world} processes. "
+            f"Received: batch_size={batch_size}."
+        )
     data = shapes(steps * batch_size // 4 + 200, size=SIZE, rng=seed)
     test, train = data.split(200 / len(data), rng=seed)
     normalize = Normalize.from_images(train.images)
