@@ -9,7 +9,7 @@
 3. The same steps run once more in this single process, on whole global batches: the
    weights agree to float rounding, which is what DDP promises (the two add the
    gradients in another order; over many steps training amplifies those last bits, to
-   about 1e-4 after 60 steps, while after a few they agree to 1e-8).
+   a few 1e-4 after 60 steps, while after a few steps they agree to 1e-8).
 4. The trained weights come back into cnnlab (``load_weights``, strict), are saved as a
    trained model (``model.safetensors`` + ``model.json``, as ``cnnlab train`` writes),
    and ``cnnlab show`` draws the activation maps of every layer for one test image.
@@ -90,7 +90,10 @@ def run(out: Path, steps: int = 60, batch_size: int = 64, lr: float = 0.05, worl
     """Export, train with DDP and in one process, bring the weights back; return the facts."""
     out.mkdir(parents=True, exist_ok=True)
     if batch_size % world:
-        raise ValueError(f"--batch-size must split evenly over {world} processes.")
+        raise ValueError(
+            f"`--batch-size` must split evenly over {world} processes. "
+            f"Received: batch_size={batch_size}."
+        )
     data = shapes(steps * batch_size // 4 + 200, size=SIZE, rng=seed)
     test, train = data.split(200 / len(data), rng=seed)
     normalize = Normalize.from_images(train.images)

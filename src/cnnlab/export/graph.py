@@ -153,7 +153,7 @@ def trace_graph(model: Module, input_shape: Sequence[int], dtype: type = np.floa
     check_model(model)
     input_shape = check_shape("input_shape", input_shape)
     x = np.zeros((1, *input_shape), dtype=dtype)
-    with evaluating(model, keep_grads=True), Tracer(model) as tracer:
+    with evaluating(model), Tracer(model) as tracer:  # no backward: grads stay as they are
         try:
             model(x)
         except (ValueError, TypeError) as error:
@@ -200,7 +200,7 @@ class _Builder:
                             self.shapes[output], call.name, "")  # fmt: skip
                 self.nodes.append(node)
                 block.steps.append(node)
-                local[entry.output] = node.output
+                local[entry.output] = output
                 continue
             child = next(children, None)
             if child is None or child.module is not entry.module:
@@ -209,12 +209,10 @@ class _Builder:
                 raise ValueError(_constant_input(call, entry.name))
             if is_composed(child.module) and child.record is not None:
                 step = self.call(child, entry.name, known)
-                output = step.output
             else:
                 step = self.leaf(child, call.name, entry.name, known)
-                output = step.output
             block.steps.append(step)
-            local[entry.output] = output
+            local[entry.output] = step.output
         if record.output is None:
             raise ValueError(
                 f"{type(call.module).__name__}.forward() returned a value that no recorded "

@@ -11,7 +11,6 @@ cnnlab's ``state_dict`` under the same keys, batch-norm statistics and
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
 from .. import nn as cnn
@@ -100,7 +99,7 @@ class _Writer:
                 if getattr(step, "kind", "") == "op":
                     reason = op_refusal(step.name, step.arguments)
                     if reason:
-                        where = f"'{block.name}' ({type(block.module).__name__})"
+                        where = f"{_shown(block.name)} ({type(block.module).__name__})"
                         self.problems.append(f"{where}: {reason}")
             if type(block.module) is cnn.Sequential:
                 self._check_chain(block)
@@ -116,7 +115,7 @@ class _Writer:
                 for module in form.modules:
                     if id(module) in self.form_of_module:
                         self.problems.append(
-                            f"'{form.blocks[0]}' ({cls.__name__}): called twice with "
+                            f"{_shown(form.blocks[0])} ({cls.__name__}): called twice with "
                             "different calls inside, which one torch forward cannot write"
                         )
                     self.form_of_module[id(module)] = (name, form)
@@ -126,7 +125,7 @@ class _Writer:
         for index, step in enumerate(block.steps):
             if step.attribute != str(index) or tuple(step.inputs) != tuple(previous):
                 reason = "its layers do not run as a chain"
-                self.problems.append(f"'{block.name}' (Sequential): {reason}")
+                self.problems.append(f"{_shown(block.name)} (Sequential): {reason}")
                 return
             previous = (step.output,)
 
@@ -137,11 +136,11 @@ class _Writer:
             if is_composed(module):
                 if id(module) not in self.form_of_module:
                     self.problems.append(
-                        f"'{name}' ({type(module).__name__}): not called by the forward on the "
-                        "example input, so its forward is unknown"
+                        f"{_shown(name)} ({type(module).__name__}): not called by the forward "
+                        "on the example input, so its forward is unknown"
                     )
             elif refusal(module):
-                self.problems.append(f"'{name or '(the model)'}': {refusal(module)}")
+                self.problems.append(f"{_shown(name)}: {refusal(module)}")
 
     # -- writing -----------------------------------------------------------------------
     def file(self) -> str:
@@ -197,11 +196,9 @@ class _Writer:
         names = [*(f"{c}=None" if c in optional else c for c in children), *form.flags]
         parameters = ", ".join(["self", "*", *names])
         signature = f"    def __init__({parameters if names else 'self'}):"
-        if len(signature) > 100:
-            wrapped = textwrap.wrap(parameters, 88, break_on_hyphens=False)
-            signature = "\n".join(
-                ["    def __init__(", *(f"        {w}" for w in wrapped), "    ):"]
-            )
+        if len(signature) > 100:  # one parameter a line, as ruff format writes it
+            each = [f"        {p}," for p in ("self", "*", *names)]
+            signature = "\n".join(["    def __init__(", *each, "    ):"])
         lines = [
             f"class {name}(nn.Module):",
             f'    """cnnlab\'s {cls.__name__}, with the forward traced in {where}."""',
@@ -221,6 +218,8 @@ class _Writer:
                 f"{inner}{self._construct(child, inner).lstrip()},  # {index}"
                 for index, child in enumerate(module.layers)
             ]
+            if not items:
+                return f"{indent}nn.Sequential()"
             return f"{indent}nn.Sequential(\n" + "\n".join(items) + f"\n{indent})"
         if is_composed(module):
             name, form = self.form_of_module[id(module)]
@@ -233,6 +232,11 @@ class _Writer:
                 return f"{indent}{name}()"
             return f"{indent}{name}(\n" + "\n".join(items) + f"\n{indent})"
         return indent + layer_code(module)
+
+
+def _shown(name: str) -> str:
+    """A module's dotted name in a message: ``'layer1.0'``, or ``the model`` itself."""
+    return f"'{name}'" if name else "the model"
 
 
 def _free_name(name: str, taken: set[str]) -> str:

@@ -3,14 +3,15 @@
 Each traced call of a composed module (a :class:`~cnnlab.export.graph.Block`) becomes a
 *form*: its steps in the block's own terms (``self.conv1`` reads the input, ``add``
 reads steps 4 and 5). Calls of one class with the same form share one torch forward.
-Calls whose forms differ only by children that some modules lack (a ResNet block with
-and without ``downsample``) share one forward where those steps are optional::
+Calls whose forms differ only by steps left out share one forward where those steps are
+optional: the call of a child that some modules lack (a ResNet block with and without
+``downsample``), or a step that a boolean attribute switches (MobileNetV2's shortcut)::
 
-    if self.downsample is not None:
-        x = self.downsample(x)
+    if self.downsample is not None:         if self.use_res_connect:
+        x = self.downsample(x)                  out = x + out
 
-Other differences give the class one torch class per form (``InvertedResidual``,
-``InvertedResidual2``). :func:`forward_code` writes the lines; every op of
+Other differences give the class one torch class per form (``Switch``, ``Switch2``).
+:func:`forward_code` writes the lines; every op of
 :mod:`cnnlab.nn.ops` becomes torch's (``ops.add`` -> ``+``, ``ops.concatenate`` ->
 ``torch.cat``).
 """

@@ -53,6 +53,8 @@ def literal(value) -> str:
         if len(items) == 1 and isinstance(items[0], int):
             return repr(items[0])
         return repr(tuple(items))
+    if isinstance(value, str):
+        return '"' + value + '"'  # names such as "circular" or "same", as ruff writes them
     return repr(value)
 
 
