@@ -6,6 +6,7 @@ import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+from PIL import Image
 
 from checks.cli import cnnlab
 from checks.onnx_runtime import relative_error, run_onnxruntime
@@ -49,6 +50,18 @@ def test_draw_reads_an_onnx_file(trained, tmp_path):
 
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "net.svg").stat().st_size > 1000
+
+
+def test_show_draws_the_maps_of_an_onnx_file(trained, tmp_path):
+    _, path, _ = trained
+    image = tmp_path / "digit.png"
+    Image.fromarray(np.tri(28, dtype=np.uint8) * 255).save(image)
+    run = cnnlab("show", path, image, "-o", tmp_path / "inside")
+
+    assert run.returncode == 0, run.stderr
+    assert "digit.png: output " in run.stdout  # an ONNX file has no class names
+    assert len(list((tmp_path / "inside" / "activations").glob("*.png"))) >= 5
+    assert len(list((tmp_path / "inside" / "kernels").glob("*.png"))) == 2
 
 
 def test_onnx_model_with_open_image_size_needs_an_input_shape(tmp_path):

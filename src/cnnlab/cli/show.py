@@ -10,7 +10,11 @@ HELP = "activation maps of every layer for one image, the kernels, and the top p
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("show", help=HELP, description=HELP[0].upper() + HELP[1:])
-    parser.add_argument("weights", type=Path, help="model.safetensors from `cnnlab train`")
+    parser.add_argument(
+        "weights",
+        type=Path,
+        help="model.safetensors from `cnnlab train`, model.onnx, a zoo name or file.py:factory",
+    )
     parser.add_argument("image", type=Path, help="an image file")
     parser.add_argument("-o", "--out", type=Path, default=Path("cnnlab-show"),
                         help="output folder (default: ./cnnlab-show)")  # fmt: skip

@@ -198,20 +198,35 @@ class Shown:
 
 
 def show_network(weights: str | Path, image: str | Path, out: str | Path) -> Shown:
-    """Write the activation maps of every layer for one image, and every conv's kernels."""
-    trained = load_model_file(weights)
-    channels, height, width = trained.input_shape
+    """Write the activation maps of every layer for one image, and every conv's kernels.
+
+    ``weights`` is any MODEL form of :func:`resolve_model` with an image input: a model
+    from ``cnnlab train`` brings its classes and normalisation; any other (``model.onnx``,
+    a zoo name, ``file.py:factory``) sees the image in [0, 1], its outputs numbered.
+    """
+    named = resolve_model(weights)
+    trained = named.trained
+    if len(named.input_shape) != 3:
+        raise ValueError(
+            f"`show` draws image models, whose input is (channels, height, width). "
+            f"{received(model=str(weights), input_shape=named.input_shape)}"
+        )
+    channels, height, width = named.input_shape
     picture = resize(read_image(image, color="gray" if channels == 1 else "rgb"), (height, width))
     x = picture[None, None] if picture.ndim == 2 else np.moveaxis(picture, -1, 0)[None]
-    x = trained.normalize(x.astype(np.float32))
+    x = x.astype(np.float32)
+    if trained is not None:
+        x = trained.normalize(x)
+    model = named.model
     out = Path(out)
-    maps = activation_maps_per_layer(labelled_activations(trained.model, x), out / "activations")
+    maps = activation_maps_per_layer(labelled_activations(model, x), out / "activations")
     kernels = []
-    for name, module in trained.model.named_modules():
+    for name, module in model.named_modules():
         if isinstance(module, (Conv1d, Conv2d)):
             path = out / "kernels" / f"{name.replace('.', '_')}.png"
             title = f"layer {name}: {module.short_repr()}"
             kernels.append(conv_kernels(module.weight.data, path, title=title))
-    probabilities = predict_proba(trained.model, x)[0]
+    probabilities = predict_proba(model, x)[0]
     best = int(np.argmax(probabilities))
-    return Shown(maps, kernels, trained.classes[best], float(probabilities[best]))
+    top = trained.classes[best] if trained is not None else f"output {best}"
+    return Shown(maps, kernels, top, float(probabilities[best]))
