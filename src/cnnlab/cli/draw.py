@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .budget import check_model_budget
-from .errors import input_error, shape_argument
+from .errors import input_error, resolve_model_argument, shape_argument
 
 HELP = "draw the architecture as a schematic (SVG or PNG by the file's suffix)"
 
@@ -30,16 +30,10 @@ def check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..jobs import resolve_model
-    from ..models import ARCHITECTURES
     from ..viz import draw
 
     check(args)
-    zoo = args.model in ARCHITECTURES
-    try:
-        named = resolve_model(args.model, args.input)
-    except ValueError as error:  # a zoo model is built for the input: it may be too small
-        raise (input_error(args.model, args.input, error) if zoo else error) from error
+    named = resolve_model_argument(args.model, args.input)
     try:
         path = draw(named.model, named.input_shape, args.output)
     except ValueError as error:  # the model cannot run at that input

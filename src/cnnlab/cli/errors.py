@@ -54,6 +54,20 @@ def input_error(model: str, shape: tuple[int, ...] | None, error: ValueError) ->
     return UsageError(f"`--input` {'x'.join(map(str, shape))} does not fit {model}: {error}")
 
 
+def resolve_model_argument(model: str, shape: tuple[int, ...] | None):
+    """The MODEL argument resolved at ``--input shape`` (:func:`cnnlab.jobs.resolve_model`).
+
+    A zoo model is built for the input and may refuse it: that message names ``--input``.
+    """
+    from ..jobs import resolve_model
+    from ..models import ARCHITECTURES
+
+    try:
+        return resolve_model(model, shape)
+    except ValueError as error:
+        raise (input_error(model, shape, error) if model in ARCHITECTURES else error) from error
+
+
 def shape_argument(text: str) -> tuple[int, ...]:
     """An ``--input 1x28x28`` argument; a bad one is reported in cnnlab's words."""
     from ..jobs import parse_shape  # here: `cnnlab --help` needs none of jobs

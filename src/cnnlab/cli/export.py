@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .budget import check_model_budget
-from .errors import input_error, shape_argument
+from .errors import input_error, resolve_model_argument, shape_argument
 
 HELP = "export a model as plain PyTorch code + weights (--to torch) or as ONNX (--to onnx)"
 
@@ -33,16 +33,10 @@ def check(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..jobs import resolve_model
-    from ..models import ARCHITECTURES
     from ..weights import load_state_into
 
     check(args)
-    zoo = args.model in ARCHITECTURES
-    try:
-        named = resolve_model(args.model, args.input)
-    except ValueError as error:  # a zoo model is built for the input: it may be too small
-        raise (input_error(args.model, args.input, error) if zoo else error) from error
+    named = resolve_model_argument(args.model, args.input)
     if args.weights is not None:
         load_state_into(named.model, args.weights)
     if args.to == "torch":

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 
 from .budget import check_model_budget
-from .errors import check_int, check_positive_number, input_error, shape_argument
+from .errors import (
+    check_int,
+    check_positive_number,
+    resolve_model_argument,
+    shape_argument,
+)
 
 HELP = "table of layers: output shape, parameters, MACs, receptive field"
 FORMATS = ("table", "markdown", "csv", "json")
@@ -37,15 +42,9 @@ def check(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..inspect import summary
-    from ..jobs import resolve_model
-    from ..models import ARCHITECTURES
 
     check(args)
-    zoo = args.model in ARCHITECTURES
-    try:
-        named = resolve_model(args.model, args.input)
-    except ValueError as error:  # a zoo model is built for the input: it may be too small
-        raise (input_error(args.model, args.input, error) if zoo else error) from error
+    named = resolve_model_argument(args.model, args.input)
     spacing = None
     if args.spacing is not None:
         spacing = (args.spacing, args.unit) if args.unit else args.spacing
