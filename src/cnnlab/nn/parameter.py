@@ -19,7 +19,7 @@ class Parameter:
 
     def __init__(self, data: np.ndarray):
         self.data = np.ascontiguousarray(data)
-        self.grad = np.zeros_like(self.data)
+        self.grad = np.zeros(self.data.shape, self.data.dtype)  # calloc: untouched until used
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -39,7 +39,7 @@ class Parameter:
     def astype(self, dtype) -> None:
         """Convert data and gradient to ``dtype`` in place (the object stays the same)."""
         self.data = self.data.astype(dtype)
-        self.grad = np.zeros_like(self.data)
+        self.grad = np.zeros(self.data.shape, self.data.dtype)  # calloc: untouched until used
 
     def __repr__(self) -> str:
         return f"Parameter(shape={self.shape}, dtype={self.dtype})"
