@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 Backward = Callable[[np.ndarray], tuple]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entry:
     """One call in a forward pass: a child module's or an op's."""
 
@@ -88,9 +88,16 @@ class Record:
         """The node of ``value``, or None for a value no recorded call made."""
         return self._nodes.get(id(value)) if isinstance(value, np.ndarray) else None
 
-    def add(self, name: str, module, inputs: tuple, output, **extra) -> Entry:
-        nodes = tuple(self.node_of(x) for x in inputs)
-        entry = Entry(name, module, nodes, self._new_node(output), np.shape(output), **extra)
+    def nodes_of(self, inputs: tuple) -> tuple[int | None, ...]:
+        """The node of each input; an array no recorded call made is refused."""
+        nodes = tuple(map(self.node_of, inputs))
+        if None in nodes:
+            _check_inputs_recorded(self, inputs)
+        return nodes
+
+    def add(self, name: str, module, nodes: tuple, output, **extra) -> Entry:
+        shape = output.shape if isinstance(output, np.ndarray) else np.shape(output)
+        entry = Entry(name, module, nodes, self._new_node(output), shape, **extra)
         self.entries.append(entry)
         return entry
 
@@ -111,22 +118,21 @@ class Record:
 
 
 # -- the stack of modules running now ---------------------------------------------------
-_local = threading.local()
+class _Running(threading.local):
+    """This thread's modules running now, innermost last: ``(module, its record or None)``.
+
+    The record is None inside a leaf, or under no_grad. ``called`` holds the ids of the
+    modules the whole forward pass has called so far.
+    """
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[Module, Record | None]] = []
+        self.called: set[int] = set()
+
+
+_running = _Running()
 #: Callbacks ``(event, owner, entry, values)`` that inspection registers (see Tracer).
 listeners: list[Callable] = []
-
-
-@dataclass
-class _Frame:
-    owner: Module
-    record: Record | None  # None inside a leaf, or under no_grad
-
-
-def _stack() -> list[_Frame]:
-    stack = getattr(_local, "stack", None)
-    if stack is None:
-        stack = _local.stack = []
-    return stack
 
 
 def is_composed(module: Module) -> bool:
@@ -136,22 +142,20 @@ def is_composed(module: Module) -> bool:
 
 def call_module(module: Module, inputs: tuple):
     """``module(*inputs)``: run its forward, recorded into the caller's record if any."""
-    stack = _stack()
-    parent = stack[-1] if stack else None
-    record = parent.record if parent is not None else None
+    stack = _running.stack
+    parent, record = stack[-1] if stack else (None, None)
     if parent is None:
-        _local.called = set()  # the modules this whole forward pass has called
+        _running.called = set()
     elif record is not None:
-        if id(module) in _local.called:
+        if id(module) in _running.called:
             module.prepare_second_call()
-        _local.called.add(id(module))
+        _running.called.add(id(module))
     grad_enabled = is_grad_enabled()
     before = dict(vars(module)) if record is not None or not grad_enabled else None
-    own = Record(module, inputs) if is_composed(module) and grad_enabled else None
-    stack.append(_Frame(module, own))
+    own = Record(module, inputs) if grad_enabled and is_composed(module) else None
+    stack.append((module, own))
     try:
-        if record is not None:
-            _check_inputs_recorded(record, inputs)
+        nodes = record.nodes_of(inputs) if record is not None else None
         output = module.forward(*inputs)
         if own is not None:
             own.finish(output)
@@ -161,18 +165,19 @@ def call_module(module: Module, inputs: tuple):
     except (ValueError, TypeError) as error:
         if parent is None:
             raise
-        name = _child_name(parent.owner, module)
-        where = f"layer {name} ({module.short_repr()}) in {type(parent.owner).__name__}"
+        name = _child_name(parent, module)
+        where = f"layer {name} ({module.short_repr()}) in {type(parent).__name__}"
         raise _named(error, where) from error
     finally:
         stack.pop()
     if record is not None:
+        buffers = module._buffer_names
         state = {
             key: value
             for key, value in vars(module).items()
-            if before.get(key, _ABSENT) is not value and key not in module._buffer_names
+            if before.get(key, _ABSENT) is not value and key not in buffers
         }
-        record.add(record.name_of(module), module, inputs, output, state=state)
+        record.add(record.name_of(module), module, nodes, output, state=state)
     elif not grad_enabled:
         _let_go_of_caches(module, before)
     return output
@@ -204,19 +209,20 @@ def recorded_op(function: Callable) -> Callable:
 
     @wraps(function)
     def op(*args, **kwargs):
-        stack = _stack()
-        frame = stack[-1] if stack else None
+        stack = _running.stack
+        owner, record = stack[-1] if stack else (None, None)
         try:
             output, backward = function(*args, **kwargs)
         except (ValueError, TypeError) as error:
-            if frame is None:
+            if owner is None:
                 raise
-            raise _named(error, f"ops.{name} in {type(frame.owner).__name__}") from error
-        if frame is not None and frame.record is not None:
+            raise _named(error, f"ops.{name} in {type(owner).__name__}") from error
+        if record is not None:
             inputs = tuple(x for arg in args for x in (arg if isinstance(arg, list) else [arg]))
-            entry = frame.record.add(name, None, inputs, output, backward=backward)
+            nodes = tuple(map(record.node_of, inputs))
+            entry = record.add(name, None, nodes, output, backward=backward)
             for listener in listeners:
-                listener("op", frame.owner, entry, (inputs, output))
+                listener("op", owner, entry, (inputs, output))
         return output
 
     return op
@@ -234,13 +240,13 @@ def replay(module: Module, grad_out: np.ndarray, parameters_only: bool = False):
     if record is None:
         raise module.no_forward_error()
     record.check_replayable()
-    roots = set(record.inputs)
+    roots = {*record.inputs, None}  # None: a constant input
     grads = {record.output: grad_out}
     for entry in reversed(record.entries):
         grad = grads.pop(entry.output, None)
         if grad is None:  # nothing used this output
             continue
-        skip_inputs = parameters_only and all(n in roots or n is None for n in entry.inputs)
+        skip_inputs = parameters_only and roots.issuperset(entry.inputs)
         input_grads = _entry_backward(entry, grad, skip_inputs)  # () when skipped
         for node, input_grad in zip(entry.inputs, input_grads, strict=False):
             if node is not None and input_grad is not None:
