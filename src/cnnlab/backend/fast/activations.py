@@ -45,10 +45,10 @@ def relu_backward(grad_out: np.ndarray, output: np.ndarray) -> np.ndarray:
 def _zeros_block(dtype: np.dtype) -> np.ndarray:
     """A read-only block of ``BLOCK_ELEMENTS`` zeros of ``dtype``, made once."""
     zeros = _ZEROS.get(dtype)
-    if zeros is None:
+    if zeros is None or zeros.size != BLOCK_ELEMENTS:  # or the block size has changed since
         zeros = np.zeros(BLOCK_ELEMENTS, dtype=dtype)
         zeros.flags.writeable = False
-        zeros = _ZEROS.setdefault(dtype, zeros)
+        _ZEROS[dtype] = zeros
     return zeros
 
 
