@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
+from itertools import compress
+from operator import is_not
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,7 +58,7 @@ class Entry:
     output: int
     shape: tuple[int, ...]  # of the output
     backward: Backward | None = None  # an op's: gradient -> one gradient per input
-    state: dict = field(default_factory=dict)  # what the module's forward wrote
+    state: dict | None = None  # what the module's forward wrote
 
 
 class Record:
@@ -76,28 +78,37 @@ class Record:
         """The owner's name for ``child`` ("conv1", "0"), or its class name if none."""
         if self._names is None:
             self._names = {id(module): name for name, module in self.owner.named_children()}
-        return self._names.get(id(child), type(child).__name__)
+        return self._names.get(id(child)) or type(child).__name__
 
     def _new_node(self, value) -> int:
+        """The next node number, for ``value``; only an array can be found by it later."""
         node = len(self._alive)
         self._alive.append(value)
-        self._nodes[id(value)] = node
+        if isinstance(value, np.ndarray):
+            self._nodes[id(value)] = node
         return node
 
     def node_of(self, value) -> int | None:
-        """The node of ``value``, or None for a value no recorded call made."""
-        return self._nodes.get(id(value)) if isinstance(value, np.ndarray) else None
+        """The node of ``value``, or None for a value no recorded call made (or no array)."""
+        return self._nodes.get(id(value))
 
     def nodes_of(self, inputs: tuple) -> tuple[int | None, ...]:
         """The node of each input; an array no recorded call made is refused."""
-        nodes = tuple(map(self.node_of, inputs))
+        nodes = tuple(map(self._nodes.get, map(id, inputs)))
         if None in nodes:
             _check_inputs_recorded(self, inputs)
         return nodes
 
-    def add(self, name: str, module, nodes: tuple, output, **extra) -> Entry:
-        shape = output.shape if isinstance(output, np.ndarray) else np.shape(output)
-        entry = Entry(name, module, nodes, self._new_node(output), shape, **extra)
+    def add(self, name: str, module, nodes: tuple, output, backward=None, state=None) -> Entry:
+        """Note a call that read ``nodes`` and returned ``output`` (a new node)."""
+        node = len(self._alive)
+        self._alive.append(output)
+        if isinstance(output, np.ndarray):  # only an array is found by its id later
+            self._nodes[id(output)] = node
+            shape = output.shape
+        else:
+            shape = np.shape(output)
+        entry = Entry(name, module, nodes, node, shape, backward, state)
         self.entries.append(entry)
         return entry
 
@@ -151,8 +162,9 @@ def call_module(module: Module, inputs: tuple):
             module.prepare_second_call()
         _running.called.add(id(module))
     grad_enabled = is_grad_enabled()
-    before = dict(vars(module)) if record is not None or not grad_enabled else None
-    own = Record(module, inputs) if grad_enabled and is_composed(module) else None
+    before = vars(module).copy() if record is not None or not grad_enabled else None
+    composed = getattr(type(module).backward, "replays_record", False)  # is_composed()
+    own = Record(module, inputs) if composed and grad_enabled else None
     stack.append((module, own))
     try:
         nodes = record.nodes_of(inputs) if record is not None else None
@@ -171,16 +183,26 @@ def call_module(module: Module, inputs: tuple):
     finally:
         stack.pop()
     if record is not None:
-        buffers = module._buffer_names
-        state = {
-            key: value
-            for key, value in vars(module).items()
-            if before.get(key, _ABSENT) is not value and key not in buffers
-        }
-        record.add(record.name_of(module), module, nodes, output, state=state)
+        state = _written(module, before)
+        record.add(record.name_of(module), module, nodes, output, None, state)
     elif not grad_enabled:
         _let_go_of_caches(module, before)
     return output
+
+
+def _written(module: Module, before: dict) -> dict:
+    """The attributes ``module``'s forward wrote (its cache): those it added, and those it
+    bound to another object than in ``before`` (a copy of its attributes); not buffers.
+    """
+    attributes = vars(module)
+    if list(attributes) == list(before):  # the same names in the same order: side by side
+        moved = map(is_not, attributes.values(), before.values())
+        written = dict(compress(attributes.items(), moved))
+    else:
+        written = {k: v for k, v in attributes.items() if before.get(k, _ABSENT) is not v}
+    for name in module._buffer_names:
+        written.pop(name, None)
+    return written
 
 
 def _let_go_of_caches(module: Module, before: dict) -> None:
@@ -219,7 +241,7 @@ def recorded_op(function: Callable) -> Callable:
             raise _named(error, f"ops.{name} in {type(owner).__name__}") from error
         if record is not None:
             inputs = tuple(x for arg in args for x in (arg if isinstance(arg, list) else [arg]))
-            nodes = tuple(map(record.node_of, inputs))
+            nodes = tuple(map(record._nodes.get, map(id, inputs)))
             entry = record.add(name, None, nodes, output, backward=backward)
             for listener in listeners:
                 listener("op", owner, entry, (inputs, output))
@@ -247,7 +269,20 @@ def replay(module: Module, grad_out: np.ndarray, parameters_only: bool = False):
         if grad is None:  # nothing used this output
             continue
         skip_inputs = parameters_only and roots.issuperset(entry.inputs)
-        input_grads = _entry_backward(entry, grad, skip_inputs)  # () when skipped
+        child = entry.module
+        if child is None:  # an op
+            if skip_inputs:
+                continue
+            input_grads = entry.backward(grad)
+        else:
+            if entry.state:  # this call's cache, if the module was called again since
+                vars(child).update(entry.state)
+            if skip_inputs:
+                child.backward_parameters(grad)
+                continue
+            input_grads = child.backward(grad)
+            if not isinstance(input_grads, tuple):
+                input_grads = (input_grads,)
         for node, input_grad in zip(entry.inputs, input_grads, strict=False):
             if node is not None and input_grad is not None:
                 grads[node] = input_grad if node not in grads else grads[node] + input_grad
@@ -258,17 +293,6 @@ def replay(module: Module, grad_out: np.ndarray, parameters_only: bool = False):
         for node, shape in zip(record.inputs, record.input_shapes, strict=True)
     )
     return results[0] if len(results) == 1 else results
-
-
-def _entry_backward(entry: Entry, grad: np.ndarray, skip_inputs: bool) -> tuple:
-    if entry.module is None:
-        return () if skip_inputs else entry.backward(grad)
-    vars(entry.module).update(entry.state)  # this call's cache, if called again since
-    if skip_inputs:
-        entry.module.backward_parameters(grad)
-        return ()
-    result = entry.module.backward(grad)
-    return result if isinstance(result, tuple) else (result,)
 
 
 # -- errors -------------------------------------------------------------------------------
