@@ -52,13 +52,18 @@ Backward = Callable[[np.ndarray], tuple]
 class Entry:
     """One call in a forward pass: a child module's or an op's."""
 
-    name: str  # the child's attribute name ("conv1", "0") or the op's ("add")
+    caller: Module | str  # the module whose forward made the call; or the op's name
     module: Module | None  # None for an op
     inputs: tuple[int | None, ...]  # a node per input; None for a constant
     output: int
     shape: tuple[int, ...]  # of the output
     backward: Backward | None = None  # an op's: gradient -> one gradient per input
     state: dict | None = None  # what the module's forward wrote
+
+    @property
+    def name(self) -> str:
+        """The child's attribute name in its caller ("conv1", "0"), or the op's ("add")."""
+        return self.caller if self.module is None else _child_name(self.caller, self.module)
 
 
 class Record:
@@ -72,13 +77,6 @@ class Record:
         self.inputs = tuple(self._new_node(x) for x in inputs)
         self.input_shapes = tuple(np.shape(x) for x in inputs)
         self.output: int | None = None
-        self._names: dict[int, str] | None = None  # id(child) -> its attribute name
-
-    def name_of(self, child: Module) -> str:
-        """The owner's name for ``child`` ("conv1", "0"), or its class name if none."""
-        if self._names is None:
-            self._names = {id(module): name for name, module in self.owner.named_children()}
-        return self._names.get(id(child)) or type(child).__name__
 
     def _new_node(self, value) -> int:
         """The next node number, for ``value``; only an array can be found by it later."""
@@ -99,7 +97,7 @@ class Record:
             _check_inputs_recorded(self, inputs)
         return nodes
 
-    def add(self, name: str, module, nodes: tuple, output, backward=None, state=None) -> Entry:
+    def add(self, caller, module, nodes: tuple, output, backward=None, state=None) -> Entry:
         """Note a call that read ``nodes`` and returned ``output`` (a new node)."""
         node = len(self._alive)
         self._alive.append(output)
@@ -108,7 +106,7 @@ class Record:
             shape = output.shape
         else:
             shape = np.shape(output)
-        entry = Entry(name, module, nodes, node, shape, backward, state)
+        entry = Entry(caller, module, nodes, node, shape, backward, state)
         self.entries.append(entry)
         return entry
 
@@ -116,7 +114,7 @@ class Record:
         """Note which node the forward returned; let go of the arrays."""
         self.output = self.node_of(output)
         self.output_type = type(output).__name__
-        self._nodes, self._alive, self._names = {}, [], None
+        self._nodes, self._alive = {}, []
 
     def check_replayable(self) -> None:
         if self.output is None:
@@ -155,15 +153,20 @@ def call_module(module: Module, inputs: tuple):
     """``module(*inputs)``: run its forward, recorded into the caller's record if any."""
     stack = _running.stack
     parent, record = stack[-1] if stack else (None, None)
-    if parent is None:
-        _running.called = set()
-    elif record is not None:
-        if id(module) in _running.called:
-            module.prepare_second_call()
-        _running.called.add(id(module))
-    grad_enabled = is_grad_enabled()
-    before = vars(module).copy() if record is not None or not grad_enabled else None
     composed = getattr(type(module).backward, "replays_record", False)  # is_composed()
+    if record is not None:  # a call inside a recorded forward: noted, whatever the grad mode
+        called = _running.called
+        if id(module) in called:
+            module.prepare_second_call()
+        else:
+            called.add(id(module))
+        grad_enabled = is_grad_enabled() if composed else True  # a leaf records nothing itself
+        before = vars(module).copy()
+    else:
+        if parent is None:
+            _running.called = set()
+        grad_enabled = is_grad_enabled()
+        before = None if grad_enabled else vars(module).copy()
     own = Record(module, inputs) if composed and grad_enabled else None
     stack.append((module, own))
     try:
@@ -184,7 +187,7 @@ def call_module(module: Module, inputs: tuple):
         stack.pop()
     if record is not None:
         state = _written(module, before)
-        record.add(record.name_of(module), module, nodes, output, None, state)
+        record.add(parent, module, nodes, output, None, state)
     elif not grad_enabled:
         _let_go_of_caches(module, before)
     return output
