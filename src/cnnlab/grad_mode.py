@@ -11,7 +11,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_state = threading.local()
+
+class _State(threading.local):
+    enabled = True  # a class default: reading it in a new thread raises nothing (fast)
+
+
+_state = _State()
 
 
 def is_grad_enabled() -> bool:
@@ -20,7 +25,7 @@ def is_grad_enabled() -> bool:
     >>> is_grad_enabled()
     True
     """
-    return getattr(_state, "enabled", True)
+    return _state.enabled
 
 
 @contextmanager

@@ -258,6 +258,26 @@ def test_fast_relu_equals_the_reference(layout, threads, monkeypatch):
     np.testing.assert_array_equal(in_place, y)
 
 
+def test_fast_add_in_place_writes_the_same_sum_over_its_first_operand():
+    rng = np.random.default_rng(6)
+    a, b = rng.standard_normal((2, 3, 5, 5)).astype(np.float32), rng.standard_normal((2, 3, 5, 5))
+    b = b.astype(np.float32)
+    total = a.copy()
+    assert FAST.add_in_place(total, b) and not REFERENCE.add_in_place(a.copy(), b)
+    np.testing.assert_array_equal(total, np.add(a, b))  # the same bits as a new sum
+
+
+@pytest.mark.parametrize(
+    "other",
+    [np.ones((3, 1, 1), np.float32), np.ones((2, 3, 5, 5)), 1.0],
+    ids=["broadcast", "wider-dtype", "scalar"],
+)
+def test_fast_add_in_place_refuses_a_sum_of_another_shape_or_dtype(other):
+    a = np.zeros((2, 3, 5, 5), np.float32)
+    assert not FAST.add_in_place(a, other)
+    assert not a.any()  # left as it was
+
+
 @pytest.mark.parametrize("shape", [(7, 20), (3, 4, 20)], ids=["2d", "3d"])
 def test_fast_linear_equals_the_reference(shape, threads, monkeypatch):
     monkeypatch.setitem(LINEAR, "FEATURES_PER_CHUNK", 1)  # every thread gets features

@@ -78,3 +78,25 @@ def test_no_grad_is_switched_back_on_after_an_error():
         assert not is_grad_enabled()
         1 / 0
     assert is_grad_enabled()
+
+
+@pytest.mark.parametrize("block", ["basic", "bottleneck"])
+def test_a_residual_block_adds_and_clips_in_its_own_array_only_under_no_grad(block):
+    from cnnlab import use_backend
+    from cnnlab.models.resnet import BasicBlock, Bottleneck
+
+    model = (BasicBlock(4, 4, rng=0) if block == "basic" else Bottleneck(16, 4, rng=0)).eval()
+    last_conv = model.conv2 if block == "basic" else model.conv3
+    made = []
+    forward = last_conv.forward
+    last_conv.forward = lambda x: made.append(forward(x)) or made[-1]  # the main path's array
+    shape = (2, model.conv1.in_channels, 5, 5)
+    x = np.random.default_rng(3).standard_normal(shape).astype(np.float32)
+    expected = model(x)
+    assert expected is not made[-1]
+    with no_grad():
+        found = model(x)
+        assert found is made[-1]  # batch norm, the sum and the ReLU all written over it
+        with use_backend("reference"):
+            assert model(x) is not made[-1]  # the reference makes every array anew
+    np.testing.assert_array_equal(found, expected)

@@ -63,6 +63,8 @@ OPS = (
     "batch_norm_train", "batch_norm_train_backward", "batch_norm_eval",
     "batch_norm_eval_backward", "batch_norm_eval_in_place", "update_running_stats",
     "dropout", "dropout_backward",
+    # a sum written over its first operand (a residual block's, under no_grad)
+    "add_in_place",
 )  # fmt: skip
 
 _current = "fast"

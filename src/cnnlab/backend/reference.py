@@ -68,3 +68,8 @@ def relu_in_place(x: np.ndarray) -> bool:
 def batch_norm_eval_in_place(x, running_mean, running_var, weight=None, bias=None, eps=1e-5):
     """Nothing: the reference computes every layer into a new array."""
     return False
+
+
+def add_in_place(a: np.ndarray, b: np.ndarray) -> bool:
+    """Nothing: the reference computes every sum into a new array."""
+    return False

@@ -48,6 +48,23 @@ def _classes_last(scores, targets, weight, ignore_index: int, name: str = "logit
             f"`targets` must have shape {expected} (one class index per sample) to match "
             f"{name} with shape {scores.shape}. {received(targets=targets)}"
         )
+    if targets.size and (targets.min() < 0 or targets.max() >= classes):  # ignored ones?
+        _check_counted_targets(targets, ignore_index, classes, name)
+    if weight is not None and np.shape(weight) != (classes,):
+        raise ValueError(
+            f"`weight` must hold one value per class, shape ({classes},). "
+            f"{received(weight=np.asarray(weight))}"
+        )
+    if scores.ndim == 2:
+        rows = scores  # (M, C), M = N
+    else:
+        rows = np.moveaxis(scores, 1, -1).reshape(-1, classes)  # (M, C), M = N * d1 * ...
+    weight = np.ones(classes, scores.dtype) if weight is None else np.asarray(weight)
+    return scores, rows, targets.reshape(-1), weight
+
+
+def _check_counted_targets(targets, ignore_index: int, classes: int, name: str) -> None:
+    """Every target that is not ``ignore_index`` must be a class index in [0, C)."""
     counted = targets[targets != ignore_index]
     if counted.size and (counted.min() < 0 or counted.max() >= classes):
         raise ValueError(
@@ -55,14 +72,6 @@ def _classes_last(scores, targets, weight, ignore_index: int, name: str = "logit
             f"classes (or ignore_index={ignore_index}). "
             f"Received: targets from {counted.min()} to {counted.max()}."
         )
-    if weight is not None and np.shape(weight) != (classes,):
-        raise ValueError(
-            f"`weight` must hold one value per class, shape ({classes},). "
-            f"{received(weight=np.asarray(weight))}"
-        )
-    rows = np.moveaxis(scores, 1, -1).reshape(-1, classes)  # (M, C), M = N * d1 * ...
-    weight = np.ones(classes, scores.dtype) if weight is None else np.asarray(weight)
-    return scores, rows, targets.reshape(-1), weight
 
 
 def _check_options(reduction: str, label_smoothing: float = 0.0) -> None:
@@ -97,8 +106,10 @@ def _scale(grad_rows, sample_weight, reduction: str, grad_out, scores: np.ndarra
                 grad_rows /= sample_weight.sum()
         if np.ndim(grad_out) or grad_out != 1.0:
             grad_rows *= grad_out
-    grad = grad_rows.reshape(scores.shape[:1] + scores.shape[2:] + (scores.shape[1],))
-    return np.moveaxis(grad, -1, 1).astype(scores.dtype, copy=False)
+    if scores.ndim > 2:
+        grad_rows = grad_rows.reshape(scores.shape[:1] + scores.shape[2:] + scores.shape[1:2])
+        grad_rows = np.moveaxis(grad_rows, -1, 1)
+    return grad_rows.astype(scores.dtype, copy=False)
 
 
 # -- cross-entropy -----------------------------------------------------------------------
@@ -166,11 +177,14 @@ def cross_entropy_backward(
     logits, scores, labels, weight = _classes_last(logits, targets, weight, ignore_index)
     picked, sample_weight = _targets_of(labels, ignore_index, weight)
     classes, rows = scores.shape[1], np.arange(labels.size)
-    smooth = label_smoothing / classes * weight * (labels != ignore_index)[:, None]  # (M, C)
-    mass = (1.0 - label_smoothing) * sample_weight + smooth.sum(axis=1)  # sum(q) per sample
+    mass = (1.0 - label_smoothing) * sample_weight  # sum(q) per sample
+    if label_smoothing:
+        smooth = label_smoothing / classes * weight * (labels != ignore_index)[:, None]  # (M, C)
+        mass += smooth.sum(axis=1)
     grad = softmax(scores, dim=1) * mass[:, None]  # (M, C)
     grad[rows, picked] -= (1.0 - label_smoothing) * sample_weight
-    grad -= smooth
+    if label_smoothing:
+        grad -= smooth
     return _scale(grad, sample_weight, reduction, grad_out, logits)
 
 

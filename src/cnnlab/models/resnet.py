@@ -23,6 +23,7 @@ from ..nn import (
     Sequential,
     ops,
 )
+from ..nn.containers import chain
 from ..nn.init import default_rng
 from ._blocks import he_normal_init
 from ._size import check_min_size
@@ -64,10 +65,9 @@ class BasicBlock(Module):
         self.relu = ReLU()
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        out = self.relu1(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
+        out = chain(x, self.conv1, self.bn1, self.relu1, self.conv2, self.bn2)
         identity = x if self.downsample is None else self.downsample(x)
-        return self.relu(ops.add(out, identity))
+        return _add_relu(out, identity, self.relu)
 
 
 class Bottleneck(Module):
@@ -109,11 +109,20 @@ class Bottleneck(Module):
         self.relu = ReLU()
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        out = self.relu1(self.bn1(self.conv1(x)))
-        out = self.relu2(self.bn2(self.conv2(out)))
-        out = self.bn3(self.conv3(out))
+        out = chain(x, self.conv1, self.bn1, self.relu1, self.conv2, self.bn2, self.relu2)
+        out = chain(out, self.conv3, self.bn3)
         identity = x if self.downsample is None else self.downsample(x)
-        return self.relu(ops.add(out, identity))
+        return _add_relu(out, identity, self.relu)
+
+
+def _add_relu(out: np.ndarray, identity: np.ndarray, relu: ReLU) -> np.ndarray:
+    """``relu(out + identity)``, the end of a residual block.
+
+    ``out`` is the block's own array, made by its last batch norm: under ``no_grad()``
+    the sum and the ReLU are written over it (:func:`chain`, ``ops.add_in_place``), so
+    inference makes no new array here.
+    """
+    return chain(ops.add_in_place(out, identity), relu, fresh=True)
 
 
 class ResNet(Module):
@@ -164,9 +173,9 @@ class ResNet(Module):
         he_normal_init(self, rng)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        return self.fc(self.flatten(self.avgpool(x)))
+        x = chain(x, self.conv1, self.bn1, self.relu, self.maxpool)
+        x = chain(x, self.layer1, self.layer2, self.layer3, self.layer4)
+        return chain(x, self.avgpool, self.flatten, self.fc)
 
     def _make_layer(self, block, planes: int, blocks: int, stride: int, rng) -> Sequential:
         downsample = None

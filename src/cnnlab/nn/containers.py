@@ -58,11 +58,26 @@ class Sequential(Module):
         return self
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        if not is_grad_enabled():  # nothing is kept for backward: arrays may be reused
-            return apply_layers_in_place(self.layers, x)
-        for layer in self.layers:
-            x = layer(x)
-        return x
+        return chain(x, *self.layers)
+
+
+def chain(x: np.ndarray, *layers: Module, fresh: bool = False) -> np.ndarray:
+    """``x`` through ``layers`` one after another, as ``Sequential`` runs them.
+
+    Under ``no_grad()`` nothing is kept for backward, so a ReLU or batch norm overwrites
+    the fresh array that the layer before it made (:mod:`cnnlab.nn.in_place`);
+    ``fresh=True`` says that ``x`` is such an array too: one the caller made and needs
+    no more. With gradients on every layer makes its own array.
+
+    >>> from cnnlab.nn import ReLU
+    >>> chain(np.array([-1.0, 2.0]), ReLU(), ReLU())
+    array([0., 2.])
+    """
+    if not is_grad_enabled():
+        return apply_layers_in_place(layers, x, fresh)
+    for layer in layers:
+        x = layer(x)
+    return x
 
 
 class Residual(Module):

@@ -39,9 +39,14 @@ def apply_layer(layer: Module, x: np.ndarray, fresh: bool) -> tuple[np.ndarray, 
     return layer(x), isinstance(layer, FRESH_OUTPUTS)
 
 
-def apply_layers_in_place(layers: Sequence[Module], x: np.ndarray) -> np.ndarray:
-    """The layers one after another, reusing fresh arrays (call it under ``no_grad()``)."""
-    fresh = False  # x is the caller's: never overwritten
+def apply_layers_in_place(
+    layers: Sequence[Module], x: np.ndarray, fresh: bool = False
+) -> np.ndarray:
+    """The layers one after another, reusing fresh arrays (call it under ``no_grad()``).
+
+    ``x`` is the caller's, never overwritten, unless ``fresh`` says it is a new array
+    that the caller needs no more.
+    """
     for layer in layers:
         x, fresh = apply_layer(layer, x, fresh)
     return x

@@ -7,6 +7,7 @@ Each op returns its output and, beside it, the function that turns the output's
 gradient into one gradient per input.
 
 add, subtract, multiply    elementwise, broadcasting as NumPy does
+add_in_place               add, over the first operand under no_grad() (inference)
 concatenate (cat)          along one axis, e.g. channels of two branches
 flatten, reshape           the same numbers in another shape
 mean, sum                  over axes (global average pooling is ``mean(x, (2, 3))``)
@@ -22,7 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import backend
 from .._validation import received
+from ..grad_mode import is_grad_enabled
 from .recording import recorded_op
 
 
@@ -53,6 +56,25 @@ def add(a: np.ndarray, b: np.ndarray):
         return _unbroadcast(grad, np.shape(a)), _unbroadcast(grad, np.shape(b))
 
     return np.add(a, b), backward
+
+
+def add_in_place(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`add`, written over ``a`` under ``no_grad()`` where the backend works in place.
+
+    For a forward that made ``a`` itself and needs it no more, such as a residual block
+    adding its shortcut to its main path's output: inference then makes no new array.
+    With gradients on it is :func:`add`, a new array, as every recorded op makes.
+
+    >>> from cnnlab.nn import no_grad
+    >>> a = np.zeros(2, np.float32)
+    >>> with no_grad():
+    ...     total = add_in_place(a, np.ones(2, np.float32))
+    >>> total is a, a
+    (True, array([1., 1.], dtype=float32))
+    """
+    if not is_grad_enabled() and backend.ops().add_in_place(a, b):
+        return a
+    return add(a, b)
 
 
 @recorded_op

@@ -32,8 +32,10 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
+from itertools import compress
+from operator import is_not
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,18 +49,23 @@ if TYPE_CHECKING:
 Backward = Callable[[np.ndarray], tuple]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entry:
     """One call in a forward pass: a child module's or an op's."""
 
-    name: str  # the child's attribute name ("conv1", "0") or the op's ("add")
+    caller: Module | str  # the module whose forward made the call; or the op's name
     module: Module | None  # None for an op
     inputs: tuple[int | None, ...]  # a node per input; None for a constant
     output: int
     shape: tuple[int, ...]  # of the output
     backward: Backward | None = None  # an op's: gradient -> one gradient per input
-    state: dict = field(default_factory=dict)  # what the module's forward wrote
-    arguments: dict = field(default_factory=dict)  # an op's constants: {"axis": 1}
+    state: dict | None = None  # what the module's forward wrote
+    arguments: dict | None = None  # an op's constants ({"axis": 1}), kept while traced
+
+    @property
+    def name(self) -> str:
+        """The child's attribute name in its caller ("conv1", "0"), or the op's ("add")."""
+        return self.caller if self.module is None else _child_name(self.caller, self.module)
 
 
 class Record:
@@ -72,27 +79,36 @@ class Record:
         self.inputs = tuple(self._new_node(x) for x in inputs)
         self.input_shapes = tuple(np.shape(x) for x in inputs)
         self.output: int | None = None
-        self._names: dict[int, str] | None = None  # id(child) -> its attribute name
-
-    def name_of(self, child: Module) -> str:
-        """The owner's name for ``child`` ("conv1", "0"), or its class name if none."""
-        if self._names is None:
-            self._names = {id(module): name for name, module in self.owner.named_children()}
-        return self._names.get(id(child), type(child).__name__)
 
     def _new_node(self, value) -> int:
+        """The next node number, for ``value``; only an array can be found by it later."""
         node = len(self._alive)
         self._alive.append(value)
-        self._nodes[id(value)] = node
+        if isinstance(value, np.ndarray):
+            self._nodes[id(value)] = node
         return node
 
     def node_of(self, value) -> int | None:
-        """The node of ``value``, or None for a value no recorded call made."""
-        return self._nodes.get(id(value)) if isinstance(value, np.ndarray) else None
+        """The node of ``value``, or None for a value no recorded call made (or no array)."""
+        return self._nodes.get(id(value))
 
-    def add(self, name: str, module, inputs: tuple, output, **extra) -> Entry:
-        nodes = tuple(self.node_of(x) for x in inputs)
-        entry = Entry(name, module, nodes, self._new_node(output), np.shape(output), **extra)
+    def nodes_of(self, inputs: tuple) -> tuple[int | None, ...]:
+        """The node of each input; an array no recorded call made is refused."""
+        nodes = tuple(map(self._nodes.get, map(id, inputs)))
+        if None in nodes:
+            _check_inputs_recorded(self, inputs)
+        return nodes
+
+    def add(self, caller, module, nodes: tuple, output, backward=None, state=None) -> Entry:
+        """Note a call that read ``nodes`` and returned ``output`` (a new node)."""
+        node = len(self._alive)
+        self._alive.append(output)
+        if isinstance(output, np.ndarray):  # only an array is found by its id later
+            self._nodes[id(output)] = node
+            shape = output.shape
+        else:
+            shape = np.shape(output)
+        entry = Entry(caller, module, nodes, node, shape, backward, state)
         self.entries.append(entry)
         return entry
 
@@ -100,7 +116,7 @@ class Record:
         """Note which node the forward returned; let go of the arrays."""
         self.output = self.node_of(output)
         self.output_type = type(output).__name__
-        self._nodes, self._alive, self._names = {}, [], None
+        self._nodes, self._alive = {}, []
 
     def check_replayable(self) -> None:
         if self.output is None:
@@ -113,22 +129,21 @@ class Record:
 
 
 # -- the stack of modules running now ---------------------------------------------------
-_local = threading.local()
+class _Running(threading.local):
+    """This thread's modules running now, innermost last: ``(module, its record or None)``.
+
+    The record is None inside a leaf, or under no_grad. ``called`` holds the ids of the
+    modules the whole forward pass has called so far.
+    """
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[Module, Record | None]] = []
+        self.called: set[int] = set()
+
+
+_running = _Running()
 #: Callbacks ``(event, owner, entry, values)`` that inspection registers (see Tracer).
 listeners: list[Callable] = []
-
-
-@dataclass
-class _Frame:
-    owner: Module
-    record: Record | None  # None inside a leaf, or under no_grad
-
-
-def _stack() -> list[_Frame]:
-    stack = getattr(_local, "stack", None)
-    if stack is None:
-        stack = _local.stack = []
-    return stack
 
 
 def is_composed(module: Module) -> bool:
@@ -138,22 +153,26 @@ def is_composed(module: Module) -> bool:
 
 def call_module(module: Module, inputs: tuple):
     """``module(*inputs)``: run its forward, recorded into the caller's record if any."""
-    stack = _stack()
-    parent = stack[-1] if stack else None
-    record = parent.record if parent is not None else None
-    if parent is None:
-        _local.called = set()  # the modules this whole forward pass has called
-    elif record is not None:
-        if id(module) in _local.called:
+    stack = _running.stack
+    parent, record = stack[-1] if stack else (None, None)
+    composed = getattr(type(module).backward, "replays_record", False)  # is_composed()
+    if record is not None:  # a call inside a recorded forward: noted, whatever the grad mode
+        called = _running.called
+        if id(module) in called:
             module.prepare_second_call()
-        _local.called.add(id(module))
-    grad_enabled = is_grad_enabled()
-    before = dict(vars(module)) if record is not None or not grad_enabled else None
-    own = Record(module, inputs) if is_composed(module) and grad_enabled else None
-    stack.append(_Frame(module, own))
+        else:
+            called.add(id(module))
+        grad_enabled = is_grad_enabled() if composed else True  # a leaf records nothing itself
+        before = vars(module).copy()
+    else:
+        if parent is None:
+            _running.called = set()
+        grad_enabled = is_grad_enabled()
+        before = None if grad_enabled else vars(module).copy()
+    own = Record(module, inputs) if composed and grad_enabled else None
+    stack.append((module, own))
     try:
-        if record is not None:
-            _check_inputs_recorded(record, inputs)
+        nodes = record.nodes_of(inputs) if record is not None else None
         output = module.forward(*inputs)
         if own is not None:
             own.finish(output)
@@ -163,21 +182,32 @@ def call_module(module: Module, inputs: tuple):
     except (ValueError, TypeError) as error:
         if parent is None:
             raise
-        name = _child_name(parent.owner, module)
-        where = f"layer {name} ({module.short_repr()}) in {type(parent.owner).__name__}"
+        name = _child_name(parent, module)
+        where = f"layer {name} ({module.short_repr()}) in {type(parent).__name__}"
         raise _named(error, where) from error
     finally:
         stack.pop()
     if record is not None:
-        state = {
-            key: value
-            for key, value in vars(module).items()
-            if before.get(key, _ABSENT) is not value and key not in module._buffer_names
-        }
-        record.add(record.name_of(module), module, inputs, output, state=state)
+        state = _written(module, before)
+        record.add(parent, module, nodes, output, None, state)
     elif not grad_enabled:
         _let_go_of_caches(module, before)
     return output
+
+
+def _written(module: Module, before: dict) -> dict:
+    """The attributes ``module``'s forward wrote (its cache): those it added, and those it
+    bound to another object than in ``before`` (a copy of its attributes); not buffers.
+    """
+    attributes = vars(module)
+    if list(attributes) == list(before):  # the same names in the same order: side by side
+        moved = map(is_not, attributes.values(), before.values())
+        written = dict(compress(attributes.items(), moved))
+    else:
+        written = {k: v for k, v in attributes.items() if before.get(k, _ABSENT) is not v}
+    for name in module._buffer_names:
+        written.pop(name, None)
+    return written
 
 
 def _let_go_of_caches(module: Module, before: dict) -> None:
@@ -209,22 +239,22 @@ def recorded_op(function: Callable) -> Callable:
 
     @wraps(function)
     def op(*args, **kwargs):
-        stack = _stack()
-        frame = stack[-1] if stack else None
+        stack = _running.stack
+        owner, record = stack[-1] if stack else (None, None)
         try:
             output, backward = function(*args, **kwargs)
         except (ValueError, TypeError) as error:
-            if frame is None:
+            if owner is None:
                 raise
-            raise _named(error, f"ops.{name} in {type(frame.owner).__name__}") from error
-        if frame is not None and frame.record is not None:
+            raise _named(error, f"ops.{name} in {type(owner).__name__}") from error
+        if record is not None:
             inputs = tuple(x for arg in args for x in (arg if isinstance(arg, list) else [arg]))
-            arguments = _constant_arguments(frame.record, signature, args, kwargs)
-            entry = frame.record.add(
-                name, None, inputs, output, backward=backward, arguments=arguments
-            )
+            nodes = tuple(map(record._nodes.get, map(id, inputs)))
+            entry = record.add(name, None, nodes, output, backward=backward)
+            if listeners:  # someone traces this forward (an export): keep the constants too
+                entry.arguments = _constant_arguments(record, signature, args, kwargs)
             for listener in listeners:
-                listener("op", frame.owner, entry, (inputs, output))
+                listener("op", owner, entry, (inputs, output))
         return output
 
     return op
@@ -254,14 +284,27 @@ def replay(module: Module, grad_out: np.ndarray, parameters_only: bool = False):
     if record is None:
         raise module.no_forward_error()
     record.check_replayable()
-    roots = set(record.inputs)
+    roots = {*record.inputs, None}  # None: a constant input
     grads = {record.output: grad_out}
     for entry in reversed(record.entries):
         grad = grads.pop(entry.output, None)
         if grad is None:  # nothing used this output
             continue
-        skip_inputs = parameters_only and all(n in roots or n is None for n in entry.inputs)
-        input_grads = _entry_backward(entry, grad, skip_inputs)  # () when skipped
+        skip_inputs = parameters_only and roots.issuperset(entry.inputs)
+        child = entry.module
+        if child is None:  # an op
+            if skip_inputs:
+                continue
+            input_grads = entry.backward(grad)
+        else:
+            if entry.state:  # this call's cache, if the module was called again since
+                vars(child).update(entry.state)
+            if skip_inputs:
+                child.backward_parameters(grad)
+                continue
+            input_grads = child.backward(grad)
+            if not isinstance(input_grads, tuple):
+                input_grads = (input_grads,)
         for node, input_grad in zip(entry.inputs, input_grads, strict=False):
             if node is not None and input_grad is not None:
                 grads[node] = input_grad if node not in grads else grads[node] + input_grad
@@ -272,17 +315,6 @@ def replay(module: Module, grad_out: np.ndarray, parameters_only: bool = False):
         for node, shape in zip(record.inputs, record.input_shapes, strict=True)
     )
     return results[0] if len(results) == 1 else results
-
-
-def _entry_backward(entry: Entry, grad: np.ndarray, skip_inputs: bool) -> tuple:
-    if entry.module is None:
-        return () if skip_inputs else entry.backward(grad)
-    vars(entry.module).update(entry.state)  # this call's cache, if called again since
-    if skip_inputs:
-        entry.module.backward_parameters(grad)
-        return ()
-    result = entry.module.backward(grad)
-    return result if isinstance(result, tuple) else (result,)
 
 
 # -- errors -------------------------------------------------------------------------------

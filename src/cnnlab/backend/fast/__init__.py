@@ -11,7 +11,7 @@ each op is tested equal to its reference (``tests/engine/test_fast_vs_reference.
     (a layer's ``scratch``), 1x1 convolutions without im2col, the input gradient as a
     convolution, the weight gradient from that convolution's columns.
 ``pooling``, ``linear``, ``activations``, ``normalization``
-    Max pooling, dense layers and ReLU split between threads; in-place ReLU and
+    Max pooling, dense layers and ReLU split between threads; in-place ReLU, sums and
     evaluation-mode batch norm; per-channel values added from contiguous grids.
 
 The ops without a faster version here are the reference's own.
@@ -47,7 +47,7 @@ from ...functional.dropout import dropout, dropout_backward  # noqa: F401
 from . import activations as _activations
 from . import conv as _conv
 from . import normalization as _normalization
-from .activations import relu_backward, relu_in_place  # noqa: F401
+from .activations import add_in_place, relu_backward, relu_in_place  # noqa: F401
 from .conv_backward import conv_backward  # noqa: F401
 from .linear import linear, linear_backward  # noqa: F401
 from .normalization import (  # noqa: F401

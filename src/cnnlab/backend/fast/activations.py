@@ -45,10 +45,10 @@ def relu_backward(grad_out: np.ndarray, output: np.ndarray) -> np.ndarray:
 def _zeros_block(dtype: np.dtype) -> np.ndarray:
     """A read-only block of ``BLOCK_ELEMENTS`` zeros of ``dtype``, made once."""
     zeros = _ZEROS.get(dtype)
-    if zeros is None:
+    if zeros is None or zeros.size != BLOCK_ELEMENTS:  # or the block size has changed since
         zeros = np.zeros(BLOCK_ELEMENTS, dtype=dtype)
         zeros.flags.writeable = False
-        zeros = _ZEROS.setdefault(dtype, zeros)
+        _ZEROS[dtype] = zeros
     return zeros
 
 
@@ -76,4 +76,17 @@ def _blockwise(function, *arrays: np.ndarray) -> bool:
 def relu_in_place(x: np.ndarray) -> bool:
     """``max(x, 0)`` written over ``x`` (a float array); returns True, it always does."""
     relu(x, out=x)
+    return True
+
+
+def add_in_place(a: np.ndarray, b: np.ndarray) -> bool:
+    """``a + b`` written over ``a``, where the sum has ``a``'s shape and dtype; says if it was.
+
+    The same elementwise sums as ``np.add(a, b)``, so the same bits, in no new array.
+    """
+    if not (isinstance(a, np.ndarray) and a.flags.writeable and np.shape(b) == a.shape):
+        return False
+    if np.result_type(a, b) != a.dtype:
+        return False
+    np.add(a, b, out=a)
     return True

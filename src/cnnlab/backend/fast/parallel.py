@@ -51,9 +51,16 @@ MIN_PART_WORK = 3_000_000  # multiply-adds: below this a job runs on the calling
 # (3 million split LeNet-5's convolutions: its training step 3 to 10% faster than with 10)
 ELEMENT_WORK = 20  # an element read or written by a copy-like job, in multiply-adds
 SIGINT = int(signal.SIGINT)
+_main_thread_id = threading.main_thread().ident  # the thread Python runs signal handlers in
+_ctrl_c_frames: list = []  # where Ctrl-C was pressed while held back
 SUM_SEGMENTS = 8  # a sum over the batch adds up in this many fixed runs, then together
 
-_state = threading.local()  # .worker: True inside a part
+
+class _ThreadState(threading.local):
+    worker = False  # True inside a part (a class default: reading it raises nothing)
+
+
+_state = _ThreadState()
 _lock = threading.Lock()  # guards the BLAS thread counts
 _busy = threading.Lock()  # held while the workers run a job (or are being replaced)
 _num_threads: int | None = None
@@ -103,7 +110,7 @@ def parallel_for(
     small products costs more than it gains.
     """
     threads = get_num_threads()
-    if threads == 1 or getattr(_state, "worker", False):
+    if threads == 1 or _state.worker:
         return [function(0, count, 0)]
     if work is not None and work < 2 * MIN_PART_WORK:  # too small to split
         with single_threaded_blas():  # and too small for BLAS's threads
@@ -115,12 +122,15 @@ def parallel_for(
     if parts <= 1:
         return [function(0, count, 0)]
     bounds = [min(count, chunk * (chunks * part // parts)) for part in range(parts + 1)]
-    with _ctrl_c_held_back():  # so that the hand-off to the workers is never cut in two
+    handler = _hold_back_ctrl_c()  # so that the hand-off to the workers is never cut in two
+    try:
         if _busy.acquire(blocking=False):
             try:
                 return _run_parts(function, bounds)
             finally:
                 _busy.release()
+    finally:
+        _let_ctrl_c_through(handler)
     return [function(0, count, 0)]  # another thread's job has the workers
 
 
@@ -141,34 +151,42 @@ def _run_parts(function: Callable[[int, int, int], T], bounds: list[int]) -> lis
         return [first, *outcomes]
 
 
-@contextmanager
-def _ctrl_c_held_back() -> Iterator[None]:
-    """Raise Ctrl-C's ``KeyboardInterrupt`` when the block ends, not inside it.
+def _hold_back_ctrl_c():
+    """From now on Ctrl-C's ``KeyboardInterrupt`` is only noted, until
+    :func:`_let_ctrl_c_through` gets the handler this returns.
 
     Python raises it in the main thread between any two steps, so it could fall between
     handing a task to a worker and noting that, or between taking a worker's result and
     noting that: a worker never waited for, or one waited for twice, which waits for good.
-    Inside the block Ctrl-C is only noted; once the workers are all idle again, the
+    While held back Ctrl-C is only noted; once the workers are all idle again, the
     handler that was in place runs. (Python runs signal handlers in the main thread
     only, so other threads need nothing held back.) The handler is swapped with the
     ``_signal`` module's functions: ``signal.signal`` and ``getsignal`` turn each handler
     into an enum member (for a function, by raising and catching a ValueError), which
-    tripled the cost of a swap.
+    tripled the cost of a swap. Returns None where nothing was swapped.
     """
-    handler = None
-    if threading.current_thread() is threading.main_thread():
-        handler = _signal.getsignal(SIGINT)
-    if not callable(handler):  # not the main thread; or SIG_DFL / SIG_IGN / not Python's
-        yield
+    if threading.get_ident() != _main_thread_id:
+        return None
+    handler = _signal.getsignal(SIGINT)
+    if not callable(handler) or handler is _note_ctrl_c:  # SIG_DFL / SIG_IGN, or held already
+        return None
+    _signal.signal(SIGINT, _note_ctrl_c)
+    return handler
+
+
+def _let_ctrl_c_through(handler) -> None:
+    """Put ``handler`` back; run it now if Ctrl-C was pressed while it was held back."""
+    if handler is None:
         return
-    caught = []
-    _signal.signal(SIGINT, lambda signum, frame: caught.append(frame))
-    try:
-        yield
-    finally:
-        _signal.signal(SIGINT, handler)
-        if caught:
-            handler(SIGINT, caught[0])
+    _signal.signal(SIGINT, handler)
+    if _ctrl_c_frames:
+        frame = _ctrl_c_frames[0]
+        _ctrl_c_frames.clear()
+        handler(SIGINT, frame)
+
+
+def _note_ctrl_c(signum, frame) -> None:
+    _ctrl_c_frames.append(frame)
 
 
 def segment_length(chunks: int) -> int:
@@ -208,7 +226,7 @@ def single_threaded_blas() -> Iterator[None]:
 
 def _as_part(function, start, stop, part):
     """Run one part here, marked so that calls inside it do not split again."""
-    inside = getattr(_state, "worker", False)
+    inside = _state.worker
     _state.worker = True
     try:
         return function(start, stop, part)
@@ -240,9 +258,10 @@ def _started_workers() -> list[Worker]:
 
 def _after_fork_in_child() -> None:
     """A forked child has none of the parent's threads: start again with no workers."""
-    global _lock, _busy, _blas_depth, _state, _workers
+    global _lock, _busy, _blas_depth, _state, _workers, _main_thread_id
     _lock, _busy, _blas_depth = threading.Lock(), threading.Lock(), 0
-    _state, _workers = threading.local(), []
+    _state, _workers = _ThreadState(), []
+    _main_thread_id = threading.get_ident()  # the thread that forked is the child's main
 
 
 if hasattr(os, "register_at_fork"):
