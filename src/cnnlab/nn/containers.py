@@ -47,7 +47,18 @@ class Sequential(Module):
     def __len__(self) -> int:
         return len(self.layers)
 
-    def __getitem__(self, index: int) -> Module:
+    def __getitem__(self, index: int | slice) -> Module:
+        """One layer, or for a slice a new ``Sequential`` of those layers (as torch does).
+
+        >>> from cnnlab.nn import Identity, ReLU
+        >>> Sequential(Identity(), ReLU(), Identity())[:2]
+        Sequential(
+          (0): Identity()
+          (1): ReLU()
+        )
+        """
+        if isinstance(index, slice):
+            return Sequential(*self.layers[index])
         return self.layers[index]
 
     def __iter__(self) -> Iterator[Module]:
