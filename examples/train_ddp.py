@@ -81,6 +81,7 @@ def worker(rank: int, world: int, port: int, folder: Path, data, batches, lr: fl
         train_steps(model, *data, batches, lr, share)
         if rank == 0:
             save_file(model.module.state_dict(), str(folder / "ddp.safetensors"))
+        dist.barrier()  # both done before the group goes: gloo aborts a peer torn down early
     finally:
         dist.destroy_process_group()
 
