@@ -115,7 +115,7 @@ def _gradient(session, layer: str, unit: tuple[int, ...]) -> np.ndarray:
 
 
 def gradient_png(session, layer: str, channel: int, row: int, col: int) -> bytes:
-    """|d unit / d input|, largest over the input's channels, black 0 and white the largest."""
+    """``|d unit / d input|``, largest over the input's channels, black 0 and white the largest."""
     unit = check_unit(session, layer, channel, row, col)
     grad = gradient(session, layer, unit).reshape(planes(session.input_shape))
     size = np.abs(grad).max(axis=0)
