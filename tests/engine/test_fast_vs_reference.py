@@ -17,14 +17,15 @@ from cnnlab.functional.pooling import PoolWindow
 
 FAST, REFERENCE = backend.ops("fast"), backend.ops("reference")
 # The globals the fast ops run with (patch these: pytest's doctests may import a module twice).
-CONV = FAST._conv.conv2d.__globals__  # KEEP_COLS_BYTES
+PACKAGE = FAST.conv2d.__globals__  # cnnlab.backend.fast's own namespace
+CONV = PACKAGE["_conv"].conv2d.__globals__  # KEEP_COLS_BYTES
 CONV_BACKWARD = FAST.conv_backward.__globals__  # TRANSPOSED_MIN_CHANNELS, input_rows
 CHUNKS = CONV["chunk_size"].__globals__  # CHUNK_BYTES
 IM2COL = CONV["ColumnLayout"].create.__func__.__globals__  # FULL_ROWS_MIN_USE
 GRID = CONV["channel_grid"].__globals__  # GRID_MAX_ELEMENTS
 PARALLEL = CONV["parallel_for"].__globals__  # MIN_PART_WORK
 POOLING = FAST.max_pool.__globals__  # CACHE_BLOCK_BYTES
-ACTIVATIONS = FAST._activations.__dict__  # BLOCK_ELEMENTS
+ACTIVATIONS = PACKAGE["_activations"].__dict__  # BLOCK_ELEMENTS
 LINEAR = FAST.linear.__globals__  # FEATURES_PER_CHUNK
 TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-10), np.float32: dict(rtol=2e-5, atol=2e-5)}
 THREADS = [1, 2, 3]

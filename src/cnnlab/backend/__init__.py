@@ -5,7 +5,8 @@ beside backward). ``"fast"`` (the default) runs :mod:`cnnlab.backend.fast`: the 
 with threads, reused scratch buffers, column sharing, chunking and in-place work, each
 tested equal to its reference. Only this package knows about speed; the layers in
 :mod:`cnnlab.nn` ask :func:`ops` for the current backend's table of ops, every table
-has the names in :data:`OPS` with the same signatures.
+has the names in :data:`OPS` with the same signatures. A backend module defines only the
+ops it computes its own way; the table takes the others from the reference.
 
 >>> import cnnlab
 >>> cnnlab.get_backend()
@@ -22,7 +23,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import ModuleType
+from types import SimpleNamespace
 
 import numpy as np  # noqa: F401  (the doctest above)
 
@@ -68,7 +69,7 @@ OPS = (
 )  # fmt: skip
 
 _current = "fast"
-_loaded: dict[str, ModuleType] = {}
+_loaded: dict[str, SimpleNamespace] = {}
 
 
 def get_backend() -> str:
@@ -97,13 +98,20 @@ def use_backend(name: str) -> Iterator[None]:
         set_backend(before)
 
 
-def ops(name: str | None = None) -> ModuleType:
-    """The table of ops of backend ``name`` (the current one by default), as a module."""
+def ops(name: str | None = None) -> SimpleNamespace:
+    """The table of ops of backend ``name`` (the current one by default): ``table.relu``."""
     name = _current if name is None else name
     table = _loaded.get(name)
     if table is None:
-        table = _loaded[name] = importlib.import_module(BACKENDS[name])
+        table = _loaded[name] = _table(name)
     return table
+
+
+def _table(name: str) -> SimpleNamespace:
+    """Each op of :data:`OPS` from backend ``name``'s module, or the reference's if it has none."""
+    own = importlib.import_module(BACKENDS[name])
+    reference = importlib.import_module(BACKENDS["reference"])
+    return SimpleNamespace(**{op: getattr(own, op, None) or getattr(reference, op) for op in OPS})
 
 
 def get_num_threads() -> int:

@@ -19,31 +19,6 @@ The ops without a faster version here are the reference's own.
 
 from __future__ import annotations
 
-from ...functional.activations import (  # noqa: F401  (the ops table)
-    leaky_relu,
-    leaky_relu_backward,
-    log_softmax,
-    log_softmax_backward,
-    relu6,
-    relu6_backward,
-    sigmoid,
-    sigmoid_backward,
-    softmax,
-    softmax_backward,
-    tanh,
-    tanh_backward,
-)
-from ...functional.adaptive_pooling import (  # noqa: F401
-    adaptive_avg_pool2d,
-    adaptive_avg_pool2d_backward,
-)
-from ...functional.avg_pooling import (  # noqa: F401
-    avg_pool,
-    avg_pool_backward,
-    global_avg_pool,
-    global_avg_pool_backward,
-)
-from ...functional.dropout import dropout, dropout_backward  # noqa: F401
 from . import activations as _activations
 from . import conv as _conv
 from . import normalization as _normalization
