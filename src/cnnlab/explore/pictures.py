@@ -16,6 +16,19 @@ LARGEST_DRAWING = 512  # rows and columns of a drawing sent as JSON
 UPLOAD_PIXELS = 40_000_000  # an upload's pixels, checked before it is decoded
 
 
+def number_grid(value) -> np.ndarray | None:
+    """``value`` (rows of numbers, as JSON sends them) as a 2-D array of finite floats, or None.
+
+    >>> number_grid([[1, 2], [3, 4]]).shape, number_grid([[1, None]]), number_grid([1, 2])
+    ((2, 2), None, None)
+    """
+    try:
+        grid = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return grid if grid.ndim == 2 and np.all(np.isfinite(grid)) else None
+
+
 def prepare_drawing(drawing, input_shape: tuple[int, ...], ink_is_bright: bool) -> np.ndarray:
     """An ``H x W`` list of numbers in [0, 1] (1 = ink) as the model's input.
 
@@ -23,16 +36,8 @@ def prepare_drawing(drawing, input_shape: tuple[int, ...], ink_is_bright: bool) 
     array([[1., 0.],
            [0., 1.]], dtype=float32)
     """
-    try:
-        plane = np.array(drawing, dtype=np.float64)
-    except (TypeError, ValueError):
-        plane = None
-    if (
-        plane is None
-        or plane.ndim != 2
-        or not 1 <= min(plane.shape) <= max(plane.shape) <= LARGEST_DRAWING
-        or not np.all(np.isfinite(plane))
-    ):
+    plane = number_grid(drawing)
+    if plane is None or not 1 <= min(plane.shape) <= max(plane.shape) <= LARGEST_DRAWING:
         shown = type(drawing).__name__ if plane is None else f"array of shape {plane.shape}"
         raise ValueError(
             f"`drawing` must be a list of rows of numbers in [0, 1], at most "

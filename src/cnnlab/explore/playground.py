@@ -11,6 +11,7 @@ import numpy as np
 from .. import filters
 from .._validation import received
 from .images import grey_png, png, scaled
+from .pictures import number_grid
 
 MODE = "reflect"  # filters.apply's default, and `cnnlab filter --kernel-file`'s
 TYPED_SIZES = (3, 5)  # a typed-in kernel is 3x3 or 5x5
@@ -74,17 +75,8 @@ def _filtered(image: np.ndarray, request: dict):
 
 
 def _typed_kernel(kernel) -> np.ndarray:
-    try:
-        array = np.array(kernel, dtype=np.float64)
-    except (TypeError, ValueError):
-        array = None
-    if (
-        array is None
-        or array.ndim != 2
-        or array.shape[0] != array.shape[1]
-        or array.shape[0] not in TYPED_SIZES
-        or not np.all(np.isfinite(array))
-    ):
+    array = number_grid(kernel)
+    if array is None or array.shape not in {(n, n) for n in TYPED_SIZES}:
         raise ValueError(
             f"`kernel` must be a 3x3 or 5x5 grid of numbers. {received(kernel=kernel)}"
         )
